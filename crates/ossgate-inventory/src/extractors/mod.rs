@@ -1,0 +1,35 @@
+//! The extractor registry. One module per format; [`registry`] lists them in the order they are
+//! tried (the first whose `applies_to` accepts a file reads it).
+
+mod cargo_lock;
+mod npm_lock;
+mod poetry_lock;
+mod requirements;
+
+use crate::{ExtractError, Extractor};
+
+/// Every extractor ossgate has.
+pub fn registry() -> Vec<Box<dyn Extractor>> {
+    vec![
+        Box::new(cargo_lock::CargoLock),
+        Box::new(npm_lock::NpmLock),
+        Box::new(poetry_lock::PoetryLock),
+        Box::new(requirements::Requirements),
+    ]
+}
+
+pub(crate) fn file_name(path: &std::path::Path) -> &str {
+    path.file_name().and_then(|n| n.to_str()).unwrap_or("")
+}
+
+/// A TOML parse error, with the line it points at.
+pub(crate) fn toml_error(file: &str, text: &str, e: toml::de::Error) -> ExtractError {
+    let line = e.span().map(|s| crate::lines::line_of_offset(text, s.start));
+    ExtractError::new(file, line, format!("invalid TOML: {}", e.message()))
+}
+
+/// A JSON parse error, with the line it points at.
+pub(crate) fn json_error(file: &str, e: serde_json::Error) -> ExtractError {
+    let line = (e.line() > 0).then_some(e.line() as u32);
+    ExtractError::new(file, line, format!("invalid JSON: {e}"))
+}

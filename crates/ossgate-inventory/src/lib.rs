@@ -1,0 +1,238 @@
+//! What is inside a project: one [`Extractor`] per lockfile format, found by file name, and a
+//! walker that runs them over a directory tree (respecting `.gitignore`).
+//!
+//! To add a format: write a module under `extractors/` with a type implementing [`Extractor`],
+//! and add it to [`registry`]. Nothing else needs to change: `scan` and `inventory` pick it up.
+
+mod extractors;
+mod lines;
+
+use ossgate_model::{Component, Location};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub use extractors::registry;
+
+/// A file handed to an extractor: its path as shown to the user, and its text.
+pub struct SourceFile<'a> {
+    /// The path shown in output (relative to the scanned directory when walking).
+    pub display: String,
+    /// The path on disk, for extractors that read neighbouring files (e.g. package.json).
+    pub path: &'a Path,
+    pub text: &'a str,
+}
+
+/// A requirement that names a package but not one exact version, so it cannot be matched.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Unresolved {
+    pub file: String,
+    pub line: Option<u32>,
+    pub text: String,
+    pub reason: String,
+}
+
+/// What one extractor found in one file.
+#[derive(Debug, Default)]
+pub struct Extracted {
+    pub components: Vec<Component>,
+    pub unresolved: Vec<Unresolved>,
+}
+
+/// A file that could not be read.
+#[derive(Debug, Clone, serde::Serialize, thiserror::Error)]
+pub struct ExtractError {
+    pub file: String,
+    pub line: Option<u32>,
+    pub message: String,
+}
+
+impl fmt::Display for ExtractError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "{}:{}: {}", self.file, l, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+impl ExtractError {
+    pub fn new(file: &str, line: Option<u32>, message: impl Into<String>) -> Self {
+        ExtractError {
+            file: file.to_string(),
+            line,
+            message: message.into(),
+        }
+    }
+}
+
+/// One lockfile or manifest format.
+pub trait Extractor: Send + Sync {
+    /// A short stable name, e.g. `cargo-lock`.
+    fn name(&self) -> &'static str;
+    /// Whether this extractor reads the file at `path` (by file name or pattern).
+    fn applies_to(&self, path: &Path) -> bool;
+    /// Reads the components of one file.
+    fn extract(&self, file: &SourceFile) -> Result<Extracted, ExtractError>;
+}
+
+/// Options for [`collect`].
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Also walk `node_modules`, `target`, `vendor` and similar directories of third-party code.
+    pub include_vendored: bool,
+}
+
+/// Per-file summary of an inventory.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FileSummary {
+    pub file: String,
+    pub extractor: &'static str,
+    pub components: usize,
+}
+
+/// The inventory of a project: components de-duplicated across files, with every location kept.
+#[derive(Debug, Default)]
+pub struct Inventory {
+    pub components: Vec<Component>,
+    pub files: Vec<FileSummary>,
+    pub errors: Vec<ExtractError>,
+    pub unresolved: Vec<Unresolved>,
+}
+
+/// Directories of vendored or installed third-party code, skipped unless asked.
+const VENDORED_DIRS: &[&str] = &["node_modules", "target", "vendor", ".venv", "venv", "__pycache__"];
+
+/// Builds the inventory of `path`: a directory (walked) or a single file.
+pub fn collect(path: &Path, opts: &Options) -> Result<Inventory, ExtractError> {
+    let extractors = registry();
+    let meta = std::fs::metadata(path)
+        .map_err(|e| ExtractError::new(&path.display().to_string(), None, e.to_string()))?;
+    let mut found: Vec<(PathBuf, String, usize)> = Vec::new();
+    if meta.is_file() {
+        let idx = extractors
+            .iter()
+            .position(|x| x.applies_to(path))
+            .ok_or_else(|| {
+                ExtractError::new(
+                    &path.display().to_string(),
+                    None,
+                    "no extractor reads this kind of file (supported: Cargo.lock, package-lock.json, \
+                     npm-shrinkwrap.json, requirements*.txt, poetry.lock)",
+                )
+            })?;
+        found.push((path.to_path_buf(), path.display().to_string(), idx));
+    } else {
+        let include_vendored = opts.include_vendored;
+        let walker = ignore::WalkBuilder::new(path)
+            .require_git(false)
+            .filter_entry(move |e| {
+                include_vendored
+                    || !(e.file_type().is_some_and(|t| t.is_dir())
+                        && e.depth() > 0
+                        && VENDORED_DIRS.iter().any(|d| e.file_name() == *d))
+            })
+            .build();
+        for entry in walker {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    return Err(ExtractError::new(
+                        &path.display().to_string(),
+                        None,
+                        e.to_string(),
+                    ));
+                }
+            };
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            if let Some(idx) = extractors.iter().position(|x| x.applies_to(entry.path())) {
+                let display = entry
+                    .path()
+                    .strip_prefix(path)
+                    .unwrap_or(entry.path())
+                    .display()
+                    .to_string();
+                found.push((entry.path().to_path_buf(), display, idx));
+            }
+        }
+        found.sort_by(|a, b| a.1.cmp(&b.1));
+    }
+
+    let mut inv = Inventory::default();
+    let mut all: Vec<Component> = Vec::new();
+    for (file, display, idx) in found {
+        let extractor = &extractors[idx];
+        let text = match std::fs::read(&file) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(_) => {
+                    inv.errors
+                        .push(ExtractError::new(&display, None, "file is not UTF-8 text"));
+                    continue;
+                }
+            },
+            Err(e) => {
+                inv.errors.push(ExtractError::new(&display, None, e.to_string()));
+                continue;
+            }
+        };
+        let src = SourceFile {
+            display: display.clone(),
+            path: &file,
+            text: &text,
+        };
+        match extractor.extract(&src) {
+            Ok(ex) => {
+                inv.files.push(FileSummary {
+                    file: display,
+                    extractor: extractor.name(),
+                    components: ex.components.len(),
+                });
+                all.extend(ex.components);
+                inv.unresolved.extend(ex.unresolved);
+            }
+            Err(e) => inv.errors.push(e),
+        }
+    }
+    inv.components = dedupe(all);
+    Ok(inv)
+}
+
+/// Merges components with the same purl: locations and edges are united, a component direct
+/// anywhere is direct, and the widest scope wins.
+fn dedupe(all: Vec<Component>) -> Vec<Component> {
+    let mut by_purl: BTreeMap<String, Component> = BTreeMap::new();
+    for c in all {
+        match by_purl.get_mut(&c.purl) {
+            Some(existing) => {
+                existing.direct |= c.direct;
+                existing.scope = existing.scope.widest(c.scope);
+                existing.locations.extend(c.locations);
+                existing.dependencies.extend(c.dependencies);
+            }
+            None => {
+                by_purl.insert(c.purl.clone(), c);
+            }
+        }
+    }
+    by_purl
+        .into_values()
+        .map(|mut c| {
+            c.locations.sort();
+            c.locations.dedup();
+            c.dependencies.sort();
+            c.dependencies.dedup();
+            c
+        })
+        .collect()
+}
+
+/// A location in `file` at 1-based `line`.
+pub(crate) fn loc(file: &str, line: Option<u32>) -> Location {
+    Location {
+        file: file.to_string(),
+        line,
+    }
+}

@@ -1,0 +1,195 @@
+use serde::{Serialize, Serializer};
+use std::fmt;
+
+/// A package ecosystem, named as the OSV schema names it.
+///
+/// OSV ecosystem strings may carry a suffix after `:` (`Debian:12`, `Maven:https://...`); the
+/// variant holds the base name and [`Ecosystem::parse`] drops the suffix. Ecosystems that no
+/// variant covers are kept as [`Ecosystem::Other`] so that no record is ever rejected for naming
+/// a new one.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Ecosystem {
+    CratesIo,
+    Npm,
+    PyPI,
+    Go,
+    Maven,
+    NuGet,
+    RubyGems,
+    Packagist,
+    Pub,
+    Hex,
+    Other(String),
+}
+
+impl Ecosystem {
+    /// Parses an OSV ecosystem string. Never fails: unknown names become `Other`.
+    pub fn parse(s: &str) -> Ecosystem {
+        let base = s.split(':').next().unwrap_or(s).trim();
+        match base {
+            "crates.io" => Ecosystem::CratesIo,
+            "npm" => Ecosystem::Npm,
+            "PyPI" => Ecosystem::PyPI,
+            "Go" => Ecosystem::Go,
+            "Maven" => Ecosystem::Maven,
+            "NuGet" => Ecosystem::NuGet,
+            "RubyGems" => Ecosystem::RubyGems,
+            "Packagist" => Ecosystem::Packagist,
+            "Pub" => Ecosystem::Pub,
+            "Hex" => Ecosystem::Hex,
+            other => Ecosystem::Other(other.to_string()),
+        }
+    }
+
+    /// The OSV name of the ecosystem (its base, without any `:` suffix).
+    pub fn as_str(&self) -> &str {
+        match self {
+            Ecosystem::CratesIo => "crates.io",
+            Ecosystem::Npm => "npm",
+            Ecosystem::PyPI => "PyPI",
+            Ecosystem::Go => "Go",
+            Ecosystem::Maven => "Maven",
+            Ecosystem::NuGet => "NuGet",
+            Ecosystem::RubyGems => "RubyGems",
+            Ecosystem::Packagist => "Packagist",
+            Ecosystem::Pub => "Pub",
+            Ecosystem::Hex => "Hex",
+            Ecosystem::Other(s) => s,
+        }
+    }
+
+    /// The purl type of the ecosystem (purl-spec's PURL-TYPES).
+    pub fn purl_type(&self) -> &str {
+        match self {
+            Ecosystem::CratesIo => "cargo",
+            Ecosystem::Npm => "npm",
+            Ecosystem::PyPI => "pypi",
+            Ecosystem::Go => "golang",
+            Ecosystem::Maven => "maven",
+            Ecosystem::NuGet => "nuget",
+            Ecosystem::RubyGems => "gem",
+            Ecosystem::Packagist => "composer",
+            Ecosystem::Pub => "pub",
+            Ecosystem::Hex => "hex",
+            Ecosystem::Other(_) => "generic",
+        }
+    }
+
+    /// Normalises a package name the way the ecosystem's registry compares names, so that a
+    /// lockfile's spelling and an advisory's spelling meet.
+    ///
+    /// - PyPI: PEP 503 (lower case, runs of `-`, `_`, `.` become one `-`).
+    /// - crates.io: crate names are case-insensitive and treat `-` and `_` as the same name.
+    /// - NuGet and Packagist: package ids are case-insensitive.
+    /// - npm, Go, Maven, RubyGems, others: case-sensitive, taken as written.
+    pub fn normalize_name(&self, name: &str) -> String {
+        let name = name.trim();
+        match self {
+            Ecosystem::PyPI => pep503(name),
+            Ecosystem::CratesIo => name.to_ascii_lowercase().replace('_', "-"),
+            Ecosystem::NuGet | Ecosystem::Packagist => name.to_ascii_lowercase(),
+            _ => name.to_string(),
+        }
+    }
+
+    /// A purl for a package of this ecosystem; `version` is appended when given.
+    pub fn purl(&self, name: &str, version: Option<&str>) -> String {
+        let (namespace, short) = match self {
+            Ecosystem::Npm => match name.strip_prefix('@').and_then(|n| n.split_once('/')) {
+                Some((scope, rest)) => (Some(format!("@{scope}")), rest.to_string()),
+                None => (None, name.to_string()),
+            },
+            Ecosystem::Maven => match name.split_once(':') {
+                Some((group, artifact)) => (Some(group.to_string()), artifact.to_string()),
+                None => (None, name.to_string()),
+            },
+            Ecosystem::Go | Ecosystem::Packagist => match name.rsplit_once('/') {
+                Some((ns, rest)) => (Some(ns.to_string()), rest.to_string()),
+                None => (None, name.to_string()),
+            },
+            _ => (None, name.to_string()),
+        };
+        let built = packageurl::PackageUrl::new(self.purl_type(), short.as_str()).and_then(|mut p| {
+            if let Some(ns) = &namespace {
+                p.with_namespace(ns.as_str())?;
+            }
+            if let Some(v) = version {
+                p.with_version(v)?;
+            }
+            Ok(p.to_string())
+        });
+        match built {
+            Ok(s) => s,
+            // packageurl refuses only empty names; keep a readable fallback rather than fail.
+            Err(_) => format!("pkg:{}/{}", self.purl_type(), name),
+        }
+    }
+}
+
+/// PEP 503 name normalisation.
+fn pep503(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut in_sep = false;
+    for c in name.chars() {
+        if c == '-' || c == '_' || c == '.' {
+            if !in_sep {
+                out.push('-');
+            }
+            in_sep = true;
+        } else {
+            out.push(c.to_ascii_lowercase());
+            in_sep = false;
+        }
+    }
+    out
+}
+
+impl fmt::Display for Ecosystem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Ecosystem {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_suffixes_and_unknowns() {
+        assert_eq!(Ecosystem::parse("PyPI"), Ecosystem::PyPI);
+        assert_eq!(Ecosystem::parse("Maven:https://maven.google.com"), Ecosystem::Maven);
+        assert_eq!(
+            Ecosystem::parse("Debian:12"),
+            Ecosystem::Other("Debian".into())
+        );
+        assert_eq!(Ecosystem::parse("crates.io").as_str(), "crates.io");
+    }
+
+    #[test]
+    fn normalises_names_per_ecosystem() {
+        assert_eq!(Ecosystem::PyPI.normalize_name("Django_Rest.Framework"), "django-rest-framework");
+        assert_eq!(Ecosystem::PyPI.normalize_name("zope..interface"), "zope-interface");
+        assert_eq!(Ecosystem::CratesIo.normalize_name("Serde_JSON"), "serde-json");
+        assert_eq!(Ecosystem::Npm.normalize_name("JSONStream"), "JSONStream");
+    }
+
+    #[test]
+    fn builds_purls() {
+        assert_eq!(
+            Ecosystem::Npm.purl("@babel/core", Some("7.0.0")),
+            "pkg:npm/%40babel/core@7.0.0"
+        );
+        assert_eq!(Ecosystem::CratesIo.purl("h2", Some("0.4.1")), "pkg:cargo/h2@0.4.1");
+        assert_eq!(Ecosystem::PyPI.purl("Jinja2", Some("2.10")), "pkg:pypi/jinja2@2.10");
+        assert_eq!(
+            Ecosystem::Maven.purl("org.apache:commons", None),
+            "pkg:maven/org.apache/commons"
+        );
+    }
+}

@@ -1,0 +1,525 @@
+//! The embedded SQLite backend: one file, WAL journal (readers never wait for an import, and an
+//! import killed half-way leaves the last committed state), schema migrations by `user_version`.
+
+use crate::*;
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use std::path::Path;
+
+/// Schema migrations, applied in order; `PRAGMA user_version` counts those applied.
+/// Append only: never edit a migration that has shipped.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE advisory (
+    id          TEXT PRIMARY KEY,
+    modified_us INTEGER NOT NULL,
+    modified    TEXT NOT NULL,
+    published   TEXT,
+    withdrawn   TEXT,
+    header      TEXT NOT NULL,
+    record      TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE affected (
+    advisory_id TEXT NOT NULL,
+    idx         INTEGER NOT NULL,
+    ecosystem   TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    entry       TEXT NOT NULL,
+    PRIMARY KEY (advisory_id, idx)
+) WITHOUT ROWID;
+CREATE INDEX affected_package ON affected (ecosystem, name);
+
+CREATE TABLE alias (
+    advisory_id TEXT NOT NULL,
+    alias       TEXT NOT NULL,
+    PRIMARY KEY (advisory_id, alias)
+) WITHOUT ROWID;
+CREATE INDEX alias_alias ON alias (alias);
+
+CREATE TABLE kev (
+    cve        TEXT PRIMARY KEY,
+    date_added TEXT NOT NULL,
+    due_date   TEXT,
+    ransomware TEXT
+) WITHOUT ROWID;
+
+CREATE TABLE source (
+    key           TEXT PRIMARY KEY,
+    location      TEXT NOT NULL,
+    imported_at   TEXT,
+    synced_at     TEXT,
+    etag          TEXT,
+    last_modified TEXT
+) WITHOUT ROWID;
+"#];
+
+/// The SQLite store.
+pub struct SqliteStore {
+    conn: Connection,
+    path: String,
+}
+
+impl SqliteStore {
+    /// Opens (creating and migrating if needed) the store at `path`.
+    pub fn open(path: &Path) -> Result<SqliteStore> {
+        let display = path.display().to_string();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+                path: dir.display().to_string(),
+                source,
+            })?;
+        }
+        let err = |source| StoreError::Sqlite {
+            path: display.clone(),
+            source,
+        };
+        let mut conn = Connection::open(path).map_err(err)?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))
+            .map_err(err)?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(err)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(err)?;
+        migrate(&mut conn, &display)?;
+        Ok(SqliteStore {
+            conn,
+            path: display,
+        })
+    }
+
+    fn err(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+        |source| StoreError::Sqlite {
+            path: self.path.clone(),
+            source,
+        }
+    }
+}
+
+fn migrate(conn: &mut Connection, path: &str) -> Result<()> {
+    let err = |source| StoreError::Sqlite {
+        path: path.to_string(),
+        source,
+    };
+    let known = MIGRATIONS.len() as i64;
+    let current: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(err)?;
+    if current > known {
+        return Err(StoreError::TooNew {
+            path: path.to_string(),
+            found: current,
+            known,
+        });
+    }
+    if current == known {
+        return Ok(());
+    }
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(err)?;
+    // Re-read under the write lock: another process may have migrated meanwhile.
+    let current: i64 = tx
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(err)?;
+    for (i, m) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
+        tx.execute_batch(m).map_err(err)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)
+            .map_err(err)?;
+    }
+    tx.commit().map_err(err)
+}
+
+struct SqliteImport<'a> {
+    tx: Transaction<'a>,
+    path: &'a str,
+}
+
+impl SqliteImport<'_> {
+    fn err(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+        |source| StoreError::Sqlite {
+            path: self.path.to_string(),
+            source,
+        }
+    }
+}
+
+impl ImportTx for SqliteImport<'_> {
+    fn upsert(&mut self, row: &AdvisoryRow) -> Result<Upsert> {
+        let err = self.err();
+        let existing: Option<i64> = self
+            .tx
+            .prepare_cached("SELECT modified_us FROM advisory WHERE id = ?1")
+            .map_err(&err)?
+            .query_row([&row.id], |r| r.get(0))
+            .optional()
+            .map_err(&err)?;
+        let outcome = match existing {
+            Some(m) if m >= row.modified_us => return Ok(Upsert::Unchanged),
+            Some(_) => {
+                self.tx
+                    .prepare_cached("DELETE FROM affected WHERE advisory_id = ?1")
+                    .map_err(&err)?
+                    .execute([&row.id])
+                    .map_err(&err)?;
+                self.tx
+                    .prepare_cached("DELETE FROM alias WHERE advisory_id = ?1")
+                    .map_err(&err)?
+                    .execute([&row.id])
+                    .map_err(&err)?;
+                Upsert::Replaced
+            }
+            None => Upsert::Inserted,
+        };
+        self.tx
+            .prepare_cached(
+                "INSERT OR REPLACE INTO advisory (id, modified_us, modified, published, withdrawn, header, record)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
+            .map_err(&err)?
+            .execute(params![
+                row.id,
+                row.modified_us,
+                row.modified,
+                row.published,
+                row.withdrawn,
+                row.header,
+                row.record
+            ])
+            .map_err(&err)?;
+        {
+            let mut ins = self
+                .tx
+                .prepare_cached(
+                    "INSERT INTO affected (advisory_id, idx, ecosystem, name, entry) VALUES (?1, ?2, ?3, ?4, ?5)",
+                )
+                .map_err(&err)?;
+            for (i, p) in row.packages.iter().enumerate() {
+                ins.execute(params![row.id, i as i64, p.ecosystem, p.name, p.entry])
+                    .map_err(&err)?;
+            }
+        }
+        let mut ins = self
+            .tx
+            .prepare_cached("INSERT OR IGNORE INTO alias (advisory_id, alias) VALUES (?1, ?2)")
+            .map_err(&err)?;
+        for a in &row.aliases {
+            ins.execute(params![row.id, a]).map_err(&err)?;
+        }
+        Ok(outcome)
+    }
+
+    fn replace_kev(&mut self, rows: &[KevRow]) -> Result<()> {
+        let err = self.err();
+        self.tx.execute("DELETE FROM kev", []).map_err(&err)?;
+        let mut ins = self
+            .tx
+            .prepare_cached(
+                "INSERT OR REPLACE INTO kev (cve, date_added, due_date, ransomware) VALUES (?1, ?2, ?3, ?4)",
+            )
+            .map_err(&err)?;
+        for r in rows {
+            ins.execute(params![r.cve, r.date_added, r.due_date, r.ransomware])
+                .map_err(&err)?;
+        }
+        Ok(())
+    }
+
+    fn record_source(&mut self, row: &SourceRow) -> Result<()> {
+        let err = self.err();
+        self.tx
+            .prepare_cached(
+                "INSERT INTO source (key, location, imported_at, synced_at, etag, last_modified)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (key) DO UPDATE SET
+                   location = excluded.location,
+                   imported_at = COALESCE(excluded.imported_at, source.imported_at),
+                   synced_at = COALESCE(excluded.synced_at, source.synced_at),
+                   etag = CASE WHEN excluded.synced_at IS NULL THEN source.etag ELSE excluded.etag END,
+                   last_modified = CASE WHEN excluded.synced_at IS NULL THEN source.last_modified
+                                        ELSE excluded.last_modified END",
+            )
+            .map_err(&err)?
+            .execute(params![
+                row.key,
+                row.location,
+                row.imported_at,
+                row.synced_at,
+                row.sync.etag,
+                row.sync.last_modified
+            ])
+            .map_err(&err)?;
+        Ok(())
+    }
+
+    fn commit(self: Box<Self>) -> Result<()> {
+        let path = self.path.to_string();
+        self.tx.commit().map_err(|source| StoreError::Sqlite { path, source })
+    }
+}
+
+impl AdvisoryStore for SqliteStore {
+    fn begin_import(&mut self) -> Result<Box<dyn ImportTx + '_>> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|source| StoreError::Sqlite {
+                path: self.path.clone(),
+                source,
+            })?;
+        Ok(Box::new(SqliteImport {
+            tx,
+            path: &self.path,
+        }))
+    }
+
+    fn candidates(&self, ecosystem: &str, name: &str) -> Result<Vec<Candidate>> {
+        let err = self.err();
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT af.advisory_id, af.entry, a.header
+                 FROM affected af JOIN advisory a ON a.id = af.advisory_id
+                 WHERE af.ecosystem = ?1 AND af.name = ?2 AND a.withdrawn IS NULL
+                 ORDER BY af.advisory_id, af.idx",
+            )
+            .map_err(&err)?;
+        let rows = stmt
+            .query_map([ecosystem, name], |r| {
+                Ok(Candidate {
+                    advisory_id: r.get(0)?,
+                    entry: r.get(1)?,
+                    header: r.get(2)?,
+                })
+            })
+            .map_err(&err)?;
+        rows.collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(&err)
+    }
+
+    fn kev(&self, cve: &str) -> Result<Option<KevRow>> {
+        let err = self.err();
+        self.conn
+            .prepare_cached("SELECT cve, date_added, due_date, ransomware FROM kev WHERE cve = ?1")
+            .map_err(&err)?
+            .query_row([cve], |r| {
+                Ok(KevRow {
+                    cve: r.get(0)?,
+                    date_added: r.get(1)?,
+                    due_date: r.get(2)?,
+                    ransomware: r.get(3)?,
+                })
+            })
+            .optional()
+            .map_err(&err)
+    }
+
+    fn source(&self, key: &str) -> Result<Option<SourceRow>> {
+        let err = self.err();
+        self.conn
+            .prepare_cached(
+                "SELECT key, location, imported_at, synced_at, etag, last_modified FROM source WHERE key = ?1",
+            )
+            .map_err(&err)?
+            .query_row([key], source_row)
+            .optional()
+            .map_err(&err)
+    }
+
+    fn status(&self) -> Result<Status> {
+        let err = self.err();
+        let (records, withdrawn): (i64, i64) = self
+            .conn
+            .query_row(
+                "SELECT COUNT(*), COUNT(withdrawn) FROM advisory",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(&err)?;
+        let kev_entries: i64 = self
+            .conn
+            .query_row("SELECT COUNT(*) FROM kev", [], |r| r.get(0))
+            .map_err(&err)?;
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT af.ecosystem, COUNT(DISTINCT af.advisory_id),
+                        COUNT(DISTINCT CASE WHEN a.withdrawn IS NOT NULL THEN a.id END)
+                 FROM affected af JOIN advisory a ON a.id = af.advisory_id
+                 GROUP BY af.ecosystem ORDER BY af.ecosystem",
+            )
+            .map_err(&err)?;
+        let ecosystems = stmt
+            .query_map([], |r| {
+                Ok(EcosystemCount {
+                    ecosystem: r.get(0)?,
+                    records: r.get::<_, i64>(1)? as u64,
+                    withdrawn: r.get::<_, i64>(2)? as u64,
+                })
+            })
+            .map_err(&err)?
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(&err)?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT key, location, imported_at, synced_at, etag, last_modified FROM source ORDER BY key")
+            .map_err(&err)?;
+        let sources = stmt
+            .query_map([], source_row)
+            .map_err(&err)?
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(&err)?;
+        Ok(Status {
+            location: self.path.clone(),
+            records: records as u64,
+            withdrawn: withdrawn as u64,
+            kev_entries: kev_entries as u64,
+            ecosystems,
+            sources,
+        })
+    }
+
+    fn record(&self, id: &str) -> Result<Option<String>> {
+        let err = self.err();
+        self.conn
+            .prepare_cached("SELECT record FROM advisory WHERE id = ?1")
+            .map_err(&err)?
+            .query_row([id], |r| r.get(0))
+            .optional()
+            .map_err(&err)
+    }
+}
+
+fn source_row(r: &rusqlite::Row) -> rusqlite::Result<SourceRow> {
+    Ok(SourceRow {
+        key: r.get(0)?,
+        location: r.get(1)?,
+        imported_at: r.get(2)?,
+        synced_at: r.get(3)?,
+        sync: SyncState {
+            etag: r.get(4)?,
+            last_modified: r.get(5)?,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: &str, modified_us: i64, name: &str) -> AdvisoryRow {
+        AdvisoryRow {
+            id: id.into(),
+            modified_us,
+            modified: format!("t{modified_us}"),
+            published: None,
+            withdrawn: None,
+            aliases: vec!["CVE-1".into()],
+            header: format!("{{\"v\":{modified_us}}}"),
+            record: "{}".into(),
+            packages: vec![PackageRow {
+                ecosystem: "npm".into(),
+                name: name.into(),
+                entry: "{}".into(),
+            }],
+        }
+    }
+
+    #[test]
+    fn upsert_keeps_newest_and_replaces_children() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = SqliteStore::open(&dir.path().join("a/b/s.db")).unwrap();
+        let mut tx = s.begin_import().unwrap();
+        assert_eq!(tx.upsert(&row("X", 10, "old")).unwrap(), Upsert::Inserted);
+        assert_eq!(tx.upsert(&row("X", 10, "same")).unwrap(), Upsert::Unchanged);
+        assert_eq!(tx.upsert(&row("X", 5, "older")).unwrap(), Upsert::Unchanged);
+        assert_eq!(tx.upsert(&row("X", 20, "new")).unwrap(), Upsert::Replaced);
+        tx.commit().unwrap();
+        assert!(s.candidates("npm", "old").unwrap().is_empty());
+        let c = s.candidates("npm", "new").unwrap();
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].header, "{\"v\":20}");
+        let st = s.status().unwrap();
+        assert_eq!(st.records, 1);
+        assert_eq!(st.ecosystems[0].records, 1);
+    }
+
+    #[test]
+    fn dropped_import_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let mut s = SqliteStore::open(&path).unwrap();
+        {
+            let mut tx = s.begin_import().unwrap();
+            tx.upsert(&row("X", 10, "p")).unwrap();
+            // dropped without commit
+        }
+        assert_eq!(s.status().unwrap().records, 0);
+    }
+
+    #[test]
+    fn readers_do_not_wait_for_a_running_import() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let mut writer = SqliteStore::open(&path).unwrap();
+        {
+            let mut tx = writer.begin_import().unwrap();
+            tx.upsert(&row("A", 1, "p")).unwrap();
+            tx.commit().unwrap();
+        }
+        let mut tx = writer.begin_import().unwrap();
+        tx.upsert(&row("B", 1, "p")).unwrap();
+        // The import holds the write lock; a second connection still reads the last commit.
+        let reader = SqliteStore::open(&path).unwrap();
+        let started = std::time::Instant::now();
+        let seen = reader.candidates("npm", "p").unwrap();
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0].advisory_id, "A");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        tx.commit().unwrap();
+        assert_eq!(reader.candidates("npm", "p").unwrap().len(), 2);
+    }
+
+    #[test]
+    fn refuses_a_newer_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        drop(SqliteStore::open(&path).unwrap());
+        let c = Connection::open(&path).unwrap();
+        c.pragma_update(None, "user_version", 99).unwrap();
+        drop(c);
+        assert!(matches!(
+            SqliteStore::open(&path),
+            Err(StoreError::TooNew { found: 99, .. })
+        ));
+    }
+
+    #[test]
+    fn sources_keep_sync_validators_across_imports() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = SqliteStore::open(&dir.path().join("s.db")).unwrap();
+        let mut tx = s.begin_import().unwrap();
+        tx.record_source(&SourceRow {
+            key: "npm".into(),
+            location: "https://x/npm/all.zip".into(),
+            imported_at: Some("t1".into()),
+            synced_at: Some("t1".into()),
+            sync: SyncState {
+                etag: Some("\"e1\"".into()),
+                last_modified: None,
+            },
+        })
+        .unwrap();
+        tx.record_source(&SourceRow {
+            key: "npm".into(),
+            location: "/tmp/npm.zip".into(),
+            imported_at: Some("t2".into()),
+            synced_at: None,
+            sync: SyncState::default(),
+        })
+        .unwrap();
+        tx.commit().unwrap();
+        let src = s.source("npm").unwrap().unwrap();
+        assert_eq!(src.location, "/tmp/npm.zip");
+        assert_eq!(src.imported_at.as_deref(), Some("t2"));
+        assert_eq!(src.synced_at.as_deref(), Some("t1"));
+        assert_eq!(src.sync.etag.as_deref(), Some("\"e1\""));
+    }
+}
