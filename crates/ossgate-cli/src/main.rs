@@ -1,1 +1,102 @@
-fn main() {}
+//! The `ossgate` command line: argument parsing and wiring only. The work lives in the library
+//! crates; output formatting lives in `report`.
+
+mod db;
+mod progress;
+mod report;
+mod scan;
+mod table;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "ossgate",
+    version,
+    about = "Find the known vulnerabilities in a project, offline, from a local OSV store.",
+    after_help = "Exit codes: 0 success (no findings at or above --fail-on), 1 findings, 2 error.\n\
+                  The store lives in $OSSGATE_HOME (default: the platform data directory)."
+)]
+struct Cli {
+    /// No progress bars or informational messages.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    /// When to colour terminal output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    /// The directory that holds the store (overrides $OSSGATE_HOME).
+    #[arg(long, global = true, env = "OSSGATE_HOME", value_name = "DIR")]
+    home: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan a project directory or a lockfile for known vulnerabilities.
+    Scan(scan::ScanArgs),
+    /// Manage the local advisory store.
+    #[command(subcommand)]
+    Db(db::DbCommand),
+}
+
+/// Settings every command shares.
+pub struct Ctx {
+    pub quiet: bool,
+    pub color: bool,
+    pub home: PathBuf,
+}
+
+impl Ctx {
+    pub fn store_path(&self) -> PathBuf {
+        self.home.join("ossgate.db")
+    }
+
+    /// Progress bars are drawn only on a terminal, and never with --quiet.
+    pub fn show_progress(&self) -> bool {
+        !self.quiet && std::io::stderr().is_terminal()
+    }
+}
+
+fn default_home() -> PathBuf {
+    dirs::data_dir()
+        .map(|d| d.join("ossgate"))
+        .unwrap_or_else(|| PathBuf::from(".ossgate"))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let ctx = Ctx {
+        quiet: cli.quiet,
+        color,
+        home: cli.home.unwrap_or_else(default_home),
+    };
+    let result = match cli.command {
+        Command::Scan(args) => scan::run(&ctx, args),
+        Command::Db(cmd) => db::run(&ctx, cmd),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

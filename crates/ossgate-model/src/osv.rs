@@ -61,7 +61,7 @@ pub struct Affected {
     pub database_specific: Value,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RangeType {
     Semver,
     Ecosystem,
@@ -79,6 +79,12 @@ impl<'de> Deserialize<'de> for RangeType {
             "GIT" => RangeType::Git,
             _ => RangeType::Unknown,
         })
+    }
+}
+
+impl Serialize for RangeType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -192,6 +198,21 @@ mod tests {
             Event::Fixed("1.0.0".into())
         );
         assert!(rec.aliases.is_empty());
+    }
+
+    #[test]
+    fn entries_round_trip_through_json() {
+        let a: Affected = serde_json::from_str(
+            r#"{"package":{"ecosystem":"npm","name":"p"},"versions":["1"],
+                "ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"last_affected":"1.0.0"},{"limit":"2"}]},
+                          {"type":"GIT","repo":"r","events":[{"fixed":"abc"}]}]}"#,
+        )
+        .unwrap();
+        let back: Affected = serde_json::from_str(&serde_json::to_string(&a).unwrap()).unwrap();
+        assert_eq!(back.ranges[0].kind, RangeType::Semver);
+        assert_eq!(back.ranges[1].kind, RangeType::Git);
+        assert_eq!(back.ranges[0].events, a.ranges[0].events);
+        assert_eq!(back.versions, ["1"]);
     }
 
     #[test]

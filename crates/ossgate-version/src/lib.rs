@@ -41,6 +41,8 @@ pub trait Scheme {
     fn parse(s: &str) -> Result<Self::V, VersionError>;
     /// Whether moving from `from` to `to` crosses the ecosystem's compatibility boundary.
     fn is_breaking(from: &Self::V, to: &Self::V) -> bool;
+    /// Whether a version is a pre-release (not offered as an upgrade when a release fixes too).
+    fn is_prerelease(v: &Self::V) -> bool;
 }
 
 /// The scheme of an ecosystem, when ossgate can order its versions.

@@ -17,6 +17,10 @@ impl Scheme for Pep440Scheme {
     fn is_breaking(from: &Self::V, to: &Self::V) -> bool {
         from.epoch() != to.epoch() || from.release().first() != to.release().first()
     }
+
+    fn is_prerelease(v: &Self::V) -> bool {
+        v.any_prerelease()
+    }
 }
 
 #[cfg(test)]

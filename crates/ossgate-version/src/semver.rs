@@ -183,6 +183,9 @@ impl Scheme for SemVerScheme {
             from.major == 0 && from.minor == 0 && from.patch != to.patch
         }
     }
+    fn is_prerelease(v: &SemVer) -> bool {
+        !v.pre.is_empty()
+    }
 }
 
 #[cfg(test)]

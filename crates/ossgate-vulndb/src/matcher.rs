@@ -112,10 +112,12 @@ pub fn match_components(
             }
         }
     }
+    // Vulnerabilities first, worst first; informational advisories after them.
     out.findings.sort_by(|a, b| {
-        b.severity
-            .rank()
-            .cmp(&a.severity.rank())
+        a.informational
+            .is_some()
+            .cmp(&b.informational.is_some())
+            .then_with(|| b.severity.rank().cmp(&a.severity.rank()))
             .then_with(|| a.purl.cmp(&b.purl))
             .then_with(|| a.id.cmp(&b.id))
     });
@@ -265,7 +267,8 @@ fn finding(
 }
 
 /// The nearest fixed version above the installed one that no entry of the group affects, and
-/// whether moving to it crosses a major version.
+/// whether moving to it crosses a major version. A release is preferred over a pre-release:
+/// a pre-release is offered only when no release fixes the vulnerability.
 fn upgrade(
     kind: SchemeKind,
     comp: &Component,
@@ -275,6 +278,7 @@ fn upgrade(
     dispatch!(kind, S => {
         use ossgate_version::Scheme;
         let Ok(installed) = S::parse(&comp.version) else { return (None, None) };
+        let mut prerelease: Option<(String, bool)> = None;
         for candidate in fixed_sorted {
             let Ok(cv) = S::parse(candidate) else { continue };
             if cv <= installed {
@@ -283,10 +287,20 @@ fn upgrade(
             let still_affected = entries.iter().any(|e| {
                 evaluate_with(Some(kind), &comp.ecosystem, e, candidate).is_affected()
             });
-            if !still_affected {
-                return (Some(candidate.clone()), Some(S::is_breaking(&installed, &cv)));
+            if still_affected {
+                continue;
+            }
+            let breaking = S::is_breaking(&installed, &cv);
+            if !S::is_prerelease(&cv) {
+                return (Some(candidate.clone()), Some(breaking));
+            }
+            if prerelease.is_none() {
+                prerelease = Some((candidate.clone(), breaking));
             }
         }
-        (None, None)
+        match prerelease {
+            Some((v, b)) => (Some(v), Some(b)),
+            None => (None, None),
+        }
     })
 }

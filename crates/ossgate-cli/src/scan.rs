@@ -1,0 +1,129 @@
+//! `ossgate scan`.
+
+use crate::Ctx;
+use crate::report::{self, ScanReport};
+use anyhow::{Context, bail};
+use clap::{Args, ValueEnum};
+use ossgate_inventory::{Options, collect};
+use ossgate_model::{Finding, Rating};
+use ossgate_store::{AdvisoryStore, SqliteStore};
+use ossgate_vulndb::match_components;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args)]
+pub struct ScanArgs {
+    /// A project directory (walked, respecting .gitignore) or one lockfile.
+    pub path: PathBuf,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Exit with 1 when a finding is at least this severe (`kev`: only known-exploited ones).
+    #[arg(long, value_enum, default_value_t = FailOn::Any)]
+    pub fail_on: FailOn,
+    /// Also walk node_modules, target, vendor and virtualenv directories.
+    #[arg(long)]
+    pub include_vendored: bool,
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Markdown,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Any,
+    Low,
+    Medium,
+    High,
+    Critical,
+    Kev,
+    Never,
+}
+
+impl FailOn {
+    /// Whether a finding makes the scan fail. Informational advisories (RustSec's unmaintained,
+    /// unsound, notice) are reported but never fail a scan, as with cargo-audit's warnings.
+    pub fn fails(self, f: &Finding) -> bool {
+        if f.informational.is_some() {
+            return false;
+        }
+        let at_least = |r: Rating| f.severity.rating >= r;
+        match self {
+            FailOn::Any => true,
+            FailOn::Low => at_least(Rating::Low),
+            FailOn::Medium => at_least(Rating::Medium),
+            FailOn::High => at_least(Rating::High),
+            FailOn::Critical => at_least(Rating::Critical),
+            FailOn::Kev => f.kev.is_some(),
+            FailOn::Never => false,
+        }
+    }
+}
+
+pub fn run(ctx: &Ctx, args: ScanArgs) -> anyhow::Result<ExitCode> {
+    let store_path = ctx.store_path();
+    if !store_path.exists() {
+        bail!(
+            "no advisory store at {}: run `ossgate db import PATH` or `ossgate db sync` first",
+            store_path.display()
+        );
+    }
+    let store = SqliteStore::open(&store_path)?;
+    let status_records = store.status().map(|s| s.records).unwrap_or(0);
+    if status_records == 0 && !ctx.quiet {
+        eprintln!(
+            "warning: the advisory store {} is empty; every scan will come back clean",
+            store_path.display()
+        );
+    }
+
+    let inventory = collect(
+        &args.path,
+        &Options {
+            include_vendored: args.include_vendored,
+        },
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if args.path.is_file()
+        && let Some(e) = inventory.errors.first()
+    {
+        bail!("{e}");
+    }
+    let matches = match_components(&store, &inventory.components)
+        .with_context(|| format!("matching against {}", store_path.display()))?;
+
+    let report = ScanReport {
+        target: args.path.display().to_string(),
+        store: store_path.display().to_string(),
+        advisories: status_records,
+        inventory: &inventory,
+        matches: &matches,
+    };
+    let text = match args.format {
+        Format::Json => report::json(&report)?,
+        Format::Markdown => report::markdown(&report),
+        Format::Table => report::table(&report, ctx.color && args.output.is_none()),
+    };
+    match &args.output {
+        Some(path) => report::write_atomic(path, text.as_bytes())?,
+        None => print!("{text}"),
+    }
+    if !ctx.quiet {
+        for e in &inventory.errors {
+            eprintln!("error: {e}");
+        }
+    }
+    if !inventory.errors.is_empty() {
+        // The results are incomplete: that must not pass a gate.
+        return Ok(ExitCode::from(2));
+    }
+    let failing = matches.findings.iter().any(|f| args.fail_on.fails(f));
+    Ok(ExitCode::from(if failing { 1 } else { 0 }))
+}
