@@ -59,7 +59,7 @@ pub fn run(ctx: &Ctx, cmd: DbCommand) -> anyhow::Result<ExitCode> {
             strict,
             format,
         } => {
-            let progress = Bar::new(ctx.show_progress());
+            let progress = Bar::boxed(ctx.show_progress());
             let mut reports: Vec<SourceReport> = Vec::new();
             for p in &paths {
                 reports.extend(import_path(&mut store, p, progress.as_ref()));
@@ -67,7 +67,11 @@ pub fn run(ctx: &Ctx, cmd: DbCommand) -> anyhow::Result<ExitCode> {
             print_imports(ctx, &reports, format)?;
             let failed = reports.iter().any(|r| r.failed.is_some());
             let skipped = reports.iter().any(|r| !r.errors.is_empty());
-            Ok(ExitCode::from(if failed || (strict && skipped) { 2 } else { 0 }))
+            Ok(ExitCode::from(if failed || (strict && skipped) {
+                2
+            } else {
+                0
+            }))
         }
         DbCommand::Sync {
             ecosystems,
@@ -89,7 +93,7 @@ pub fn run(ctx: &Ctx, cmd: DbCommand) -> anyhow::Result<ExitCode> {
             } else {
                 ecosystems
             };
-            let progress = Bar::new(ctx.show_progress());
+            let progress = Bar::boxed(ctx.show_progress());
             let mut reports = Vec::new();
             for eco in &ecosystems {
                 reports.push(sync_ecosystem(
@@ -101,7 +105,10 @@ pub fn run(ctx: &Ctx, cmd: DbCommand) -> anyhow::Result<ExitCode> {
                 ));
             }
             if format == Fmt::Json {
-                println!("{}", serde_json::to_string_pretty(&json!({ "sync": reports }))?);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&json!({ "sync": reports }))?
+                );
             } else if !ctx.quiet {
                 for r in &reports {
                     match (&r.import, &r.error) {
@@ -147,7 +154,14 @@ pub fn run(ctx: &Ctx, cmd: DbCommand) -> anyhow::Result<ExitCode> {
                 println!("{}", serde_json::to_string_pretty(&doc)?);
             } else {
                 println!("store: {}", st.location);
-                let mut t = Table::new(&["ECOSYSTEM", "RECORDS", "WITHDRAWN", "SOURCE", "IMPORTED", "SYNCED"]);
+                let mut t = Table::new(&[
+                    "ECOSYSTEM",
+                    "RECORDS",
+                    "WITHDRAWN",
+                    "SOURCE",
+                    "IMPORTED",
+                    "SYNCED",
+                ]);
                 for e in &st.ecosystems {
                     let src = st.sources.iter().find(|s| s.key == e.ecosystem);
                     t.row(vec![
@@ -155,8 +169,15 @@ pub fn run(ctx: &Ctx, cmd: DbCommand) -> anyhow::Result<ExitCode> {
                         (e.records.to_string(), None),
                         (e.withdrawn.to_string(), None),
                         (src.map(|s| s.location.clone()).unwrap_or_default(), None),
-                        (src.and_then(|s| s.imported_at.clone()).unwrap_or_default(), None),
-                        (src.and_then(|s| s.synced_at.clone()).unwrap_or_else(|| "-".into()), None),
+                        (
+                            src.and_then(|s| s.imported_at.clone()).unwrap_or_default(),
+                            None,
+                        ),
+                        (
+                            src.and_then(|s| s.synced_at.clone())
+                                .unwrap_or_else(|| "-".into()),
+                            None,
+                        ),
                     ]);
                 }
                 print!("{}", t.render(ctx.color));
@@ -179,7 +200,10 @@ pub fn run(ctx: &Ctx, cmd: DbCommand) -> anyhow::Result<ExitCode> {
 
 fn print_imports(ctx: &Ctx, reports: &[SourceReport], format: Fmt) -> anyhow::Result<()> {
     if format == Fmt::Json {
-        println!("{}", serde_json::to_string_pretty(&json!({ "imports": reports }))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({ "imports": reports }))?
+        );
         return Ok(());
     }
     for r in reports {

@@ -10,7 +10,7 @@ pub struct Bar {
 
 impl Bar {
     /// A bar when `show`, else nothing at all.
-    pub fn new(show: bool) -> Box<dyn Progress> {
+    pub fn boxed(show: bool) -> Box<dyn Progress> {
         if show {
             Box::new(Bar {
                 bar: RefCell::new(None),
@@ -45,9 +45,11 @@ impl Progress for Bar {
             None => ProgressBar::no_length(),
         };
         bar.set_style(
-            ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec})")
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
+            ProgressStyle::with_template(
+                "{msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec})",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
         );
         bar.set_message(short(label));
         self.replace(bar);
@@ -67,7 +69,10 @@ impl Progress for Bar {
 }
 
 fn short(label: &str) -> String {
-    let name = label.rsplit('/').nth(1).filter(|_| label.ends_with("all.zip"));
+    let name = label
+        .rsplit('/')
+        .nth(1)
+        .filter(|_| label.ends_with("all.zip"));
     match name {
         Some(eco) => format!("{eco}/all.zip"),
         None => label.rsplit('/').next().unwrap_or(label).to_string(),

@@ -133,7 +133,11 @@ fn summary_line(r: &ScanReport) -> String {
         if f.len() == 1 { "" } else { "s" },
         r.inventory.components.len(),
         r.inventory.files.len(),
-        if r.inventory.files.len() == 1 { "" } else { "s" },
+        if r.inventory.files.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
     );
     if !parts.is_empty() {
         s.push_str(&format!(" ({})", parts.join(", ")));
@@ -169,7 +173,11 @@ fn cells(f: &Finding) -> [String; 8] {
         format!("{} ({})", f.name, f.ecosystem),
         f.version.clone(),
         fix_cell(f),
-        if f.kev.is_some() { "yes".into() } else { "".into() },
+        if f.kev.is_some() {
+            "yes".into()
+        } else {
+            "".into()
+        },
         source_cell(f),
     ]
 }
@@ -201,7 +209,11 @@ fn md_escape(s: &str) -> String {
 }
 
 pub fn markdown(r: &ScanReport) -> String {
-    let mut out = format!("# ossgate scan: {}\n\n{}\n", md_escape(&r.target), summary_line(r));
+    let mut out = format!(
+        "# ossgate scan: {}\n\n{}\n",
+        md_escape(&r.target),
+        summary_line(r)
+    );
     if !r.matches.findings.is_empty() {
         out.push_str("\n| ");
         out.push_str(&HEADERS.join(" | "));

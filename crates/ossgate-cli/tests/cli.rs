@@ -41,7 +41,13 @@ fn demo_scan_finds_hand_checked_vulnerabilities() {
     let rsa = finding(&v, "RUSTSEC-2023-0071", "0.9.10");
     assert_eq!(rsa["purl"], "pkg:cargo/rsa@0.9.10");
     assert_eq!(rsa["ecosystem"], "crates.io");
-    assert!(rsa["aliases"].as_array().unwrap().iter().any(|a| a == "CVE-2023-49092"));
+    assert!(
+        rsa["aliases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a == "CVE-2023-49092")
+    );
     assert_eq!(rsa["severity"]["rating"], "medium");
     assert_eq!(rsa["severity"]["score"], 5.9);
     assert_eq!(rsa["upgrade_to"], Value::Null);
@@ -56,16 +62,30 @@ fn demo_scan_finds_hand_checked_vulnerabilities() {
     assert_eq!(u["purl"], "pkg:pypi/urllib3@1.26.2");
     assert_eq!(u["upgrade_to"], "1.26.17");
     assert_eq!(u["breaking_upgrade"], false);
-    let aliases: Vec<&str> = u["aliases"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+    let aliases: Vec<&str> = u["aliases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
     assert!(aliases.contains(&"CVE-2023-43804") && aliases.contains(&"GHSA-v845-jxx5-vc9f"));
-    assert_eq!(u["sources"][0], serde_json::json!({"file": "python-pip/requirements.txt", "line": 823}));
+    assert_eq!(
+        u["sources"][0],
+        serde_json::json!({"file": "python-pip/requirements.txt", "line": 823})
+    );
     // PyPI: idna 2.10 needs 3.7, a major upgrade.
     let idna = finding(&v, "PYSEC-2024-60", "2.10");
     assert_eq!(idna["upgrade_to"], "3.7");
     assert_eq!(idna["breaking_upgrade"], true);
     // poetry.lock: dulwich 1.2.1.
-    assert!(v["findings"].as_array().unwrap().iter().any(|f| f["name"] == "dulwich"
-        && f["sources"][0]["file"] == "python-poetry/poetry.lock"));
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["name"] == "dulwich"
+                && f["sources"][0]["file"] == "python-poetry/poetry.lock")
+    );
 
     // npm (lockfile v1): minimist 0.0.8, CVE-2021-44906 (critical 9.8), fixed 1.2.6: a major move.
     let m = finding(&v, "x_GLAD-npm-minimist-CVE-2021-44906", "0.0.8");
@@ -81,8 +101,17 @@ fn demo_scan_finds_hand_checked_vulnerabilities() {
     // Every finding carries the documented fields.
     for f in v["findings"].as_array().unwrap() {
         for key in [
-            "id", "aliases", "purl", "ecosystem", "name", "version", "severity",
-            "fixed_versions", "upgrade_to", "breaking_upgrade", "sources",
+            "id",
+            "aliases",
+            "purl",
+            "ecosystem",
+            "name",
+            "version",
+            "severity",
+            "fixed_versions",
+            "upgrade_to",
+            "breaking_upgrade",
+            "sources",
         ] {
             assert!(f.get(key).is_some(), "finding lacks {key}: {f}");
         }
@@ -97,39 +126,103 @@ fn reimport_is_idempotent_and_newer_records_replace_older() {
     let (code, v) = env.json(&["db", "import", osv.to_str().unwrap(), "--format", "json"]);
     assert_eq!(code, 0);
     let imports = v["imports"].as_array().unwrap();
-    assert!(imports.iter().all(|r| r["inserted"] == 0 && r["replaced"] == 0));
+    assert!(
+        imports
+            .iter()
+            .all(|r| r["inserted"] == 0 && r["replaced"] == 0)
+    );
     assert_eq!(env.status_records(), before);
 
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("r.json");
-    std::fs::write(&p, npm_record("TEST-1", "2024-01-01T00:00:00Z", "left-pad", "1.0.0", "CVE-1")).unwrap();
+    std::fs::write(
+        &p,
+        npm_record(
+            "TEST-1",
+            "2024-01-01T00:00:00Z",
+            "left-pad",
+            "1.0.0",
+            "CVE-1",
+        ),
+    )
+    .unwrap();
     env.run(&["db", "import", p.to_str().unwrap()]);
-    std::fs::write(&p, npm_record("TEST-1", "2023-01-01T00:00:00Z", "left-pad", "9.0.0", "CVE-1")).unwrap();
+    std::fs::write(
+        &p,
+        npm_record(
+            "TEST-1",
+            "2023-01-01T00:00:00Z",
+            "left-pad",
+            "9.0.0",
+            "CVE-1",
+        ),
+    )
+    .unwrap();
     let (_, v) = env.json(&["db", "import", p.to_str().unwrap(), "--format", "json"]);
-    assert_eq!(v["imports"][0]["unchanged"], 1, "an older record does not replace a newer one");
-    std::fs::write(&p, npm_record("TEST-1", "2025-01-01T00:00:00Z", "left-pad", "2.0.0", "CVE-1")).unwrap();
+    assert_eq!(
+        v["imports"][0]["unchanged"], 1,
+        "an older record does not replace a newer one"
+    );
+    std::fs::write(
+        &p,
+        npm_record(
+            "TEST-1",
+            "2025-01-01T00:00:00Z",
+            "left-pad",
+            "2.0.0",
+            "CVE-1",
+        ),
+    )
+    .unwrap();
     let (_, v) = env.json(&["db", "import", p.to_str().unwrap(), "--format", "json"]);
     assert_eq!(v["imports"][0]["replaced"], 1);
 
     let lock = dir.path().join("package-lock.json");
-    std::fs::write(&lock, r#"{"lockfileVersion":3,"packages":{"":{},"node_modules/left-pad":{"version":"1.5.0"}}}"#).unwrap();
+    std::fs::write(
+        &lock,
+        r#"{"lockfileVersion":3,"packages":{"":{},"node_modules/left-pad":{"version":"1.5.0"}}}"#,
+    )
+    .unwrap();
     let (code, v) = env.json(&["scan", lock.to_str().unwrap(), "--format", "json"]);
     assert_eq!(code, 1);
-    assert_eq!(v["findings"][0]["fixed_versions"], serde_json::json!(["2.0.0"]));
+    assert_eq!(
+        v["findings"][0]["fixed_versions"],
+        serde_json::json!(["2.0.0"])
+    );
 }
 
 #[test]
 fn withdrawn_records_are_kept_but_never_matched() {
     let env = Env::new();
     let dir = tempfile::tempdir().unwrap();
-    let rec = npm_record("TEST-W", "2024-01-01T00:00:00Z", "left-pad", "2.0.0", "CVE-9")
-        .replacen("\"modified\"", "\"withdrawn\":\"2024-02-01T00:00:00Z\",\"modified\"", 1);
+    let rec = npm_record(
+        "TEST-W",
+        "2024-01-01T00:00:00Z",
+        "left-pad",
+        "2.0.0",
+        "CVE-9",
+    )
+    .replacen(
+        "\"modified\"",
+        "\"withdrawn\":\"2024-02-01T00:00:00Z\",\"modified\"",
+        1,
+    );
     std::fs::write(dir.path().join("w.json"), rec).unwrap();
-    let (_, v) = env.json(&["db", "import", dir.path().to_str().unwrap(), "--format", "json"]);
+    let (_, v) = env.json(&[
+        "db",
+        "import",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     assert_eq!(v["imports"][0]["withdrawn"], 1);
     assert_eq!(env.status_records(), 1);
     let lock = dir.path().join("package-lock.json");
-    std::fs::write(&lock, r#"{"lockfileVersion":3,"packages":{"node_modules/left-pad":{"version":"1.0.0"}}}"#).unwrap();
+    std::fs::write(
+        &lock,
+        r#"{"lockfileVersion":3,"packages":{"node_modules/left-pad":{"version":"1.0.0"}}}"#,
+    )
+    .unwrap();
     let (code, v) = env.json(&["scan", lock.to_str().unwrap(), "--format", "json"]);
     assert_eq!(code, 0);
     assert_eq!(v["findings"].as_array().unwrap().len(), 0);
@@ -140,28 +233,63 @@ fn aliases_merge_into_one_finding_and_kev_is_flagged() {
     let env = Env::new();
     let dir = tempfile::tempdir().unwrap();
     // Two databases describe the same vulnerability; the second names the first as an alias.
-    std::fs::write(dir.path().join("a.json"), npm_record("GHSA-aaaa-bbbb-cccc", "2024-01-01T00:00:00Z", "qs", "6.0.0", "CVE-2099-0001")).unwrap();
-    std::fs::write(dir.path().join("b.json"), npm_record("NATIVESEC-1", "2024-01-01T00:00:00Z", "qs", "6.1.0", "GHSA-aaaa-bbbb-cccc")).unwrap();
+    std::fs::write(
+        dir.path().join("a.json"),
+        npm_record(
+            "GHSA-aaaa-bbbb-cccc",
+            "2024-01-01T00:00:00Z",
+            "qs",
+            "6.0.0",
+            "CVE-2099-0001",
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("b.json"),
+        npm_record(
+            "NATIVESEC-1",
+            "2024-01-01T00:00:00Z",
+            "qs",
+            "6.1.0",
+            "GHSA-aaaa-bbbb-cccc",
+        ),
+    )
+    .unwrap();
     std::fs::write(
         dir.path().join("kev.json"),
         r#"{"title":"t","catalogVersion":"1","count":1,"vulnerabilities":[
             {"cveID":"CVE-2099-0001","dateAdded":"2099-01-01","dueDate":"2099-02-01","knownRansomwareCampaignUse":"Known"}]}"#,
     )
     .unwrap();
-    let out = env.run(&["db", "import", dir.path().to_str().unwrap(), dir.path().join("kev.json").to_str().unwrap()]);
+    let out = env.run(&[
+        "db",
+        "import",
+        dir.path().to_str().unwrap(),
+        dir.path().join("kev.json").to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{:?}", text(&out));
     let lock = dir.path().join("package-lock.json");
-    std::fs::write(&lock, r#"{"lockfileVersion":2,"packages":{"node_modules/qs":{"version":"5.0.0"}}}"#).unwrap();
+    std::fs::write(
+        &lock,
+        r#"{"lockfileVersion":2,"packages":{"node_modules/qs":{"version":"5.0.0"}}}"#,
+    )
+    .unwrap();
     let (code, v) = env.json(&["scan", lock.to_str().unwrap(), "--format", "json"]);
     assert_eq!(code, 1);
     let f = v["findings"].as_array().unwrap();
     assert_eq!(f.len(), 1, "aliased records are one finding: {f:?}");
     assert_eq!(f[0]["id"], "NATIVESEC-1");
-    assert_eq!(f[0]["aliases"], serde_json::json!(["CVE-2099-0001", "GHSA-aaaa-bbbb-cccc"]));
+    assert_eq!(
+        f[0]["aliases"],
+        serde_json::json!(["CVE-2099-0001", "GHSA-aaaa-bbbb-cccc"])
+    );
     assert_eq!(f[0]["kev"]["cve"], "CVE-2099-0001");
     assert_eq!(f[0]["kev"]["known_ransomware_campaign_use"], "Known");
     // Both records' fixes are listed; the nearest that neither record affects is 6.1.0.
-    assert_eq!(f[0]["fixed_versions"], serde_json::json!(["6.0.0", "6.1.0"]));
+    assert_eq!(
+        f[0]["fixed_versions"],
+        serde_json::json!(["6.0.0", "6.1.0"])
+    );
     assert_eq!(f[0]["upgrade_to"], "6.1.0");
     assert_eq!(v["summary"]["kev"], 1);
 }
@@ -172,15 +300,32 @@ fn exit_codes_follow_fail_on() {
     let lock = repo_root().join("examples/demo-project/rust/Cargo.lock");
     let lock = lock.to_str().unwrap();
     // localsend's lock: rsa (medium 5.9) and h2 (no score): medium fails, high does not.
-    assert_eq!(env.run(&["scan", lock, "--fail-on", "medium"]).status.code(), Some(1));
-    assert_eq!(env.run(&["scan", lock, "--fail-on", "high"]).status.code(), Some(0));
-    assert_eq!(env.run(&["scan", lock, "--fail-on", "kev"]).status.code(), Some(0));
-    assert_eq!(env.run(&["scan", lock, "--fail-on", "never"]).status.code(), Some(0));
+    assert_eq!(
+        env.run(&["scan", lock, "--fail-on", "medium"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        env.run(&["scan", lock, "--fail-on", "high"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        env.run(&["scan", lock, "--fail-on", "kev"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        env.run(&["scan", lock, "--fail-on", "never"]).status.code(),
+        Some(0)
+    );
     assert_eq!(env.run(&["scan", lock]).status.code(), Some(1));
     let empty = tempfile::tempdir().unwrap();
     let clean = empty.path().join("requirements.txt");
     std::fs::write(&clean, "left-pad==1.0\n").unwrap();
-    assert_eq!(env.run(&["scan", clean.to_str().unwrap()]).status.code(), Some(0));
+    assert_eq!(
+        env.run(&["scan", clean.to_str().unwrap()]).status.code(),
+        Some(0)
+    );
 }
 
 #[test]
@@ -191,7 +336,10 @@ fn table_and_markdown_outputs() {
     let (stdout, _) = text(&out);
     assert!(stdout.starts_with("SEVERITY"), "{stdout}");
     assert!(stdout.contains("RUSTSEC-2023-0071"));
-    assert!(!stdout.contains("\x1b["), "no colour when not on a terminal");
+    assert!(
+        !stdout.contains("\x1b["),
+        "no colour when not on a terminal"
+    );
     assert!(stdout.contains("findings in"), "{stdout}");
     let out = env.run(&["scan", lock.to_str().unwrap(), "--format", "markdown"]);
     let (md, _) = text(&out);
@@ -208,7 +356,14 @@ fn output_file_is_written_whole() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("report.json");
     let lock = repo_root().join("examples/demo-project/rust/Cargo.lock");
-    let out = env.run(&["scan", lock.to_str().unwrap(), "-f", "json", "-o", target.to_str().unwrap()]);
+    let out = env.run(&[
+        "scan",
+        lock.to_str().unwrap(),
+        "-f",
+        "json",
+        "-o",
+        target.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     let v: Value = serde_json::from_slice(&std::fs::read(&target).unwrap()).unwrap();
@@ -232,8 +387,16 @@ fn malformed_lockfiles_name_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let cases = [
         ("Cargo.lock", "[[package]]\nname = \"a\"\nversion = \n", 3),
-        ("package-lock.json", "{\n \"packages\": {\n  \"node_modules/a\": {\"version\": }\n", 3),
-        ("poetry.lock", "[[package]]\nname = \"x\"\n\n[[package]\n", 4),
+        (
+            "package-lock.json",
+            "{\n \"packages\": {\n  \"node_modules/a\": {\"version\": }\n",
+            3,
+        ),
+        (
+            "poetry.lock",
+            "[[package]]\nname = \"x\"\n\n[[package]\n",
+            4,
+        ),
     ];
     for (name, body, line) in cases {
         let p = dir.path().join(name);
@@ -241,7 +404,10 @@ fn malformed_lockfiles_name_file_and_line() {
         let out = env.run(&["scan", p.to_str().unwrap()]);
         let (_, err) = text(&out);
         assert_eq!(out.status.code(), Some(2), "{name}: {err}");
-        assert!(err.contains(&format!("{}:{line}:", p.display())), "{name}: {err}");
+        assert!(
+            err.contains(&format!("{}:{line}:", p.display())),
+            "{name}: {err}"
+        );
     }
     // In a directory, the broken file is reported and the others still scanned; exit 2.
     let proj = tempfile::tempdir().unwrap();
@@ -252,7 +418,13 @@ fn malformed_lockfiles_name_file_and_line() {
     assert_eq!(out.status.code(), Some(2));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["errors"][0]["file"], "Cargo.lock");
-    assert!(v["findings"].as_array().unwrap().iter().any(|f| f["name"] == "urllib3"));
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["name"] == "urllib3")
+    );
 }
 
 #[test]
@@ -293,7 +465,11 @@ fn garbage_and_truncated_inputs_never_panic() {
             let code = out.status.code();
             assert!(matches!(code, Some(0..=2)), "{name} variant {k}: {code:?}");
             if code == Some(2) {
-                assert!(text(&out).1.contains(name), "the error names the file: {:?}", text(&out).1);
+                assert!(
+                    text(&out).1.contains(name),
+                    "the error names the file: {:?}",
+                    text(&out).1
+                );
             }
         }
     }
@@ -305,7 +481,10 @@ fn bad_records_are_skipped_and_named_and_broken_archives_roll_back() {
     let dir = tempfile::tempdir().unwrap();
     let good = npm_record("GOOD-1", "2024-01-01T00:00:00Z", "a", "1.0.0", "CVE-A");
     let dup = npm_record("GOOD-1", "2024-06-01T00:00:00Z", "a", "2.0.0", "CVE-A");
-    let bad_event = good.replace("GOOD-1", "BAD-1").replace("{\"introduced\":\"0\"}", "{\"introduced\":\"0\",\"fixed\":\"1\"}");
+    let bad_event = good.replace("GOOD-1", "BAD-1").replace(
+        "{\"introduced\":\"0\"}",
+        "{\"introduced\":\"0\",\"fixed\":\"1\"}",
+    );
     let no_modified = r#"{"id":"BAD-2","affected":[]}"#.to_string();
     let zip = dir.path().join("npm.zip");
     write_zip(
@@ -325,18 +504,44 @@ fn bad_records_are_skipped_and_named_and_broken_archives_roll_back() {
     let errors = r["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 4, "{errors:?}");
     let msgs: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
-    assert!(msgs.iter().any(|m| m.contains("BAD-1.json") && m.contains("affected[0].ranges[0].events[0]")), "{msgs:?}");
-    assert!(msgs.iter().any(|m| m.contains("BAD-2.json") && m.contains("modified")), "{msgs:?}");
-    assert!(msgs.iter().any(|m| m.contains("GOOD-1-copy.json") && m.contains("duplicate id")), "{msgs:?}");
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("BAD-1.json") && m.contains("affected[0].ranges[0].events[0]")),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("BAD-2.json") && m.contains("modified")),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("GOOD-1-copy.json") && m.contains("duplicate id")),
+        "{msgs:?}"
+    );
     assert!(errors.iter().all(|e| e["file"] == zip.to_str().unwrap()));
     // --strict turns skipped records into a failure.
-    assert_eq!(env.run(&["db", "import", "--strict", zip.to_str().unwrap()]).status.code(), Some(2));
+    assert_eq!(
+        env.run(&["db", "import", "--strict", zip.to_str().unwrap()])
+            .status
+            .code(),
+        Some(2)
+    );
 
     // A truncated archive is rejected whole and the store keeps what it had.
     let before = env.status_records();
     let mut entries = Vec::new();
     for i in 0..50 {
-        entries.push((format!("T-{i}.json"), npm_record(&format!("T-{i}"), "2024-01-01T00:00:00Z", "b", "1.0.0", "CVE-B")));
+        entries.push((
+            format!("T-{i}.json"),
+            npm_record(
+                &format!("T-{i}"),
+                "2024-01-01T00:00:00Z",
+                "b",
+                "1.0.0",
+                "CVE-B",
+            ),
+        ));
     }
     let full = dir.path().join("full.zip");
     write_zip(&full, &entries);
@@ -346,7 +551,11 @@ fn bad_records_are_skipped_and_named_and_broken_archives_roll_back() {
         std::fs::write(&truncated, &bytes[..cut]).unwrap();
         let out = env.run(&["db", "import", truncated.to_str().unwrap()]);
         assert_eq!(out.status.code(), Some(2));
-        assert!(text(&out).1.contains(truncated.to_str().unwrap()), "{:?}", text(&out));
+        assert!(
+            text(&out).1.contains(truncated.to_str().unwrap()),
+            "{:?}",
+            text(&out)
+        );
         assert_eq!(env.status_records(), before);
     }
     // An archive whose entry data is corrupt fails mid-way and is rolled back whole.
@@ -371,13 +580,25 @@ fn a_killed_import_leaves_the_previous_data_intact() {
     let entries: Vec<(String, String)> = (0..60_000)
         .map(|i| {
             let id = format!("KILL-{i}");
-            (format!("{id}.json"), npm_record(&id, "2024-01-01T00:00:00Z", &format!("pkg{i}"), "1.0.0", &format!("CVE-K-{i}")))
+            (
+                format!("{id}.json"),
+                npm_record(
+                    &id,
+                    "2024-01-01T00:00:00Z",
+                    &format!("pkg{i}"),
+                    "1.0.0",
+                    &format!("CVE-K-{i}"),
+                ),
+            )
         })
         .collect();
     write_zip(&big, &entries);
     let wal = env.home.path().join("ossgate.db-wal");
     let wal_before = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
-    let mut child = env.cmd(&["db", "import", big.to_str().unwrap()]).spawn().unwrap();
+    let mut child = env
+        .cmd(&["db", "import", big.to_str().unwrap()])
+        .spawn()
+        .unwrap();
     // Wait until the import is visibly writing, then kill it without warning.
     let started = std::time::Instant::now();
     loop {
@@ -389,29 +610,46 @@ fn a_killed_import_leaves_the_previous_data_intact() {
     }
     child.kill().unwrap();
     let status = child.wait().unwrap();
-    assert!(!status.success(), "the import must have been killed mid-way, not finished");
-    assert_eq!(env.status_records(), before, "nothing of the killed import is visible");
+    assert!(
+        !status.success(),
+        "the import must have been killed mid-way, not finished"
+    );
+    assert_eq!(
+        env.status_records(),
+        before,
+        "nothing of the killed import is visible"
+    );
     // The store still works: a scan runs and a new import succeeds.
     let lock = repo_root().join("examples/demo-project/rust/Cargo.lock");
-    assert_eq!(env.run(&["scan", lock.to_str().unwrap()]).status.code(), Some(1));
+    assert_eq!(
+        env.run(&["scan", lock.to_str().unwrap()]).status.code(),
+        Some(1)
+    );
     let small = dir.path().join("small.zip");
     write_zip(&small, &entries[..10]);
-    assert!(env.run(&["db", "import", small.to_str().unwrap()]).status.success());
+    assert!(
+        env.run(&["db", "import", small.to_str().unwrap()])
+            .status
+            .success()
+    );
     assert_eq!(env.status_records(), before + 10);
 }
 
 /// A one-thread HTTP/1.1 server on loopback serving `/<eco>/all.zip` with an ETag, answering
 /// 304 to a matching If-None-Match. Records each request's path and validator.
+/// (request path, If-None-Match value) of each request seen.
+type Seen = Arc<Mutex<Vec<(String, Option<String>)>>>;
+
 struct Server {
     base: String,
-    requests: Arc<Mutex<Vec<(String, Option<String>)>>>,
+    requests: Seen,
     hits: Arc<AtomicUsize>,
 }
 
 fn serve(zip: Vec<u8>, etag: &'static str) -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let requests = Arc::new(Mutex::new(Vec::new()));
+    let requests: Seen = Arc::new(Mutex::new(Vec::new()));
     let hits = Arc::new(AtomicUsize::new(0));
     let (req2, hits2) = (requests.clone(), hits.clone());
     std::thread::spawn(move || {
@@ -438,7 +676,8 @@ fn serve(zip: Vec<u8>, etag: &'static str) -> Server {
             let resp: Vec<u8> = if path != "/npm/all.zip" {
                 b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec()
             } else if inm.as_deref() == Some(etag) {
-                format!("HTTP/1.1 304 Not Modified\r\nETag: {etag}\r\nConnection: close\r\n\r\n").into_bytes()
+                format!("HTTP/1.1 304 Not Modified\r\nETag: {etag}\r\nConnection: close\r\n\r\n")
+                    .into_bytes()
             } else {
                 let mut r = format!(
                     "HTTP/1.1 200 OK\r\nContent-Type: application/zip\r\nContent-Length: {}\r\nETag: {etag}\r\nConnection: close\r\n\r\n",
@@ -454,7 +693,11 @@ fn serve(zip: Vec<u8>, etag: &'static str) -> Server {
             let _ = stream.read(&mut sink);
         }
     });
-    Server { base, requests, hits }
+    Server {
+        base,
+        requests,
+        hits,
+    }
 }
 
 #[test]
@@ -464,26 +707,60 @@ fn sync_downloads_once_and_then_costs_one_conditional_request() {
     write_zip(
         &zip_path,
         &[
-            ("S-1.json".into(), npm_record("S-1", "2024-01-01T00:00:00Z", "left-pad", "1.3.0", "CVE-S1")),
-            ("S-2.json".into(), npm_record("S-2", "2024-01-01T00:00:00Z", "lodash", "4.17.21", "CVE-S2")),
+            (
+                "S-1.json".into(),
+                npm_record("S-1", "2024-01-01T00:00:00Z", "left-pad", "1.3.0", "CVE-S1"),
+            ),
+            (
+                "S-2.json".into(),
+                npm_record("S-2", "2024-01-01T00:00:00Z", "lodash", "4.17.21", "CVE-S2"),
+            ),
         ],
     );
     let server = serve(std::fs::read(&zip_path).unwrap(), "\"v1\"");
     let env = Env::new();
-    let (code, v) = env.json(&["db", "sync", "--ecosystem", "npm", "--base-url", &server.base, "--format", "json"]);
+    let (code, v) = env.json(&[
+        "db",
+        "sync",
+        "--ecosystem",
+        "npm",
+        "--base-url",
+        &server.base,
+        "--format",
+        "json",
+    ]);
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["sync"][0]["outcome"], "updated");
     assert_eq!(v["sync"][0]["import"]["inserted"], 2);
     assert_eq!(env.status_records(), 2);
 
-    let (code, v) = env.json(&["db", "sync", "-e", "npm", "--base-url", &server.base, "--format", "json"]);
+    let (code, v) = env.json(&[
+        "db",
+        "sync",
+        "-e",
+        "npm",
+        "--base-url",
+        &server.base,
+        "--format",
+        "json",
+    ]);
     assert_eq!(code, 0);
     assert_eq!(v["sync"][0]["outcome"], "not-modified");
-    assert!(v["sync"][0]["import"].is_null(), "no import for an unchanged ecosystem");
-    assert_eq!(server.hits.load(Ordering::SeqCst), 2, "one request per sync");
+    assert!(
+        v["sync"][0]["import"].is_null(),
+        "no import for an unchanged ecosystem"
+    );
+    assert_eq!(
+        server.hits.load(Ordering::SeqCst),
+        2,
+        "one request per sync"
+    );
     let reqs = server.requests.lock().unwrap().clone();
     assert_eq!(reqs[0], ("/npm/all.zip".to_string(), None));
-    assert_eq!(reqs[1], ("/npm/all.zip".to_string(), Some("\"v1\"".to_string())));
+    assert_eq!(
+        reqs[1],
+        ("/npm/all.zip".to_string(), Some("\"v1\"".to_string()))
+    );
 
     let (_, st) = env.json(&["db", "status", "--format", "json"]);
     let npm = &st["ecosystems"][0];
@@ -520,6 +797,12 @@ fn directory_walk_respects_gitignore_and_skips_vendored_dirs() {
     std::fs::write(p.join("ignored/requirements.txt"), req).unwrap();
     let (_, v) = env.json(&["scan", p.to_str().unwrap(), "-f", "json"]);
     assert_eq!(v["summary"]["files"], 0);
-    let (_, v) = env.json(&["scan", p.to_str().unwrap(), "-f", "json", "--include-vendored"]);
+    let (_, v) = env.json(&[
+        "scan",
+        p.to_str().unwrap(),
+        "-f",
+        "json",
+        "--include-vendored",
+    ]);
     assert_eq!(v["files"][0]["file"], "node_modules/x/requirements.txt");
 }

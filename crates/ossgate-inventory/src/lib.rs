@@ -101,7 +101,14 @@ pub struct Inventory {
 }
 
 /// Directories of vendored or installed third-party code, skipped unless asked.
-const VENDORED_DIRS: &[&str] = &["node_modules", "target", "vendor", ".venv", "venv", "__pycache__"];
+const VENDORED_DIRS: &[&str] = &[
+    "node_modules",
+    "target",
+    "vendor",
+    ".venv",
+    "venv",
+    "__pycache__",
+];
 
 /// Builds the inventory of `path`: a directory (walked) or a single file.
 pub fn collect(path: &Path, opts: &Options) -> Result<Inventory, ExtractError> {
@@ -174,7 +181,8 @@ pub fn collect(path: &Path, opts: &Options) -> Result<Inventory, ExtractError> {
                 }
             },
             Err(e) => {
-                inv.errors.push(ExtractError::new(&display, None, e.to_string()));
+                inv.errors
+                    .push(ExtractError::new(&display, None, e.to_string()));
                 continue;
             }
         };

@@ -36,5 +36,9 @@ impl<'a> JsonKeyLines<'a> {
 
 /// 1-based line and column of a byte offset.
 pub fn line_of_offset(text: &str, offset: usize) -> u32 {
-    text[..offset.min(text.len())].bytes().filter(|b| *b == b'\n').count() as u32 + 1
+    text[..offset.min(text.len())]
+        .bytes()
+        .filter(|b| *b == b'\n')
+        .count() as u32
+        + 1
 }

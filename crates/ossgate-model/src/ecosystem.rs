@@ -109,15 +109,16 @@ impl Ecosystem {
             },
             _ => (None, name.to_string()),
         };
-        let built = packageurl::PackageUrl::new(self.purl_type(), short.as_str()).and_then(|mut p| {
-            if let Some(ns) = &namespace {
-                p.with_namespace(ns.as_str())?;
-            }
-            if let Some(v) = version {
-                p.with_version(v)?;
-            }
-            Ok(p.to_string())
-        });
+        let built =
+            packageurl::PackageUrl::new(self.purl_type(), short.as_str()).and_then(|mut p| {
+                if let Some(ns) = &namespace {
+                    p.with_namespace(ns.as_str())?;
+                }
+                if let Some(v) = version {
+                    p.with_version(v)?;
+                }
+                Ok(p.to_string())
+            });
         match built {
             Ok(s) => s,
             // packageurl refuses only empty names; keep a readable fallback rather than fail.
@@ -163,7 +164,10 @@ mod tests {
     #[test]
     fn parses_suffixes_and_unknowns() {
         assert_eq!(Ecosystem::parse("PyPI"), Ecosystem::PyPI);
-        assert_eq!(Ecosystem::parse("Maven:https://maven.google.com"), Ecosystem::Maven);
+        assert_eq!(
+            Ecosystem::parse("Maven:https://maven.google.com"),
+            Ecosystem::Maven
+        );
         assert_eq!(
             Ecosystem::parse("Debian:12"),
             Ecosystem::Other("Debian".into())
@@ -173,9 +177,18 @@ mod tests {
 
     #[test]
     fn normalises_names_per_ecosystem() {
-        assert_eq!(Ecosystem::PyPI.normalize_name("Django_Rest.Framework"), "django-rest-framework");
-        assert_eq!(Ecosystem::PyPI.normalize_name("zope..interface"), "zope-interface");
-        assert_eq!(Ecosystem::CratesIo.normalize_name("Serde_JSON"), "serde-json");
+        assert_eq!(
+            Ecosystem::PyPI.normalize_name("Django_Rest.Framework"),
+            "django-rest-framework"
+        );
+        assert_eq!(
+            Ecosystem::PyPI.normalize_name("zope..interface"),
+            "zope-interface"
+        );
+        assert_eq!(
+            Ecosystem::CratesIo.normalize_name("Serde_JSON"),
+            "serde-json"
+        );
         assert_eq!(Ecosystem::Npm.normalize_name("JSONStream"), "JSONStream");
     }
 
@@ -185,8 +198,14 @@ mod tests {
             Ecosystem::Npm.purl("@babel/core", Some("7.0.0")),
             "pkg:npm/%40babel/core@7.0.0"
         );
-        assert_eq!(Ecosystem::CratesIo.purl("h2", Some("0.4.1")), "pkg:cargo/h2@0.4.1");
-        assert_eq!(Ecosystem::PyPI.purl("Jinja2", Some("2.10")), "pkg:pypi/jinja2@2.10");
+        assert_eq!(
+            Ecosystem::CratesIo.purl("h2", Some("0.4.1")),
+            "pkg:cargo/h2@0.4.1"
+        );
+        assert_eq!(
+            Ecosystem::PyPI.purl("Jinja2", Some("2.10")),
+            "pkg:pypi/jinja2@2.10"
+        );
         assert_eq!(
             Ecosystem::Maven.purl("org.apache:commons", None),
             "pkg:maven/org.apache/commons"

@@ -140,7 +140,9 @@ impl<'de> Deserialize<'de> for Event {
         impl<'de> Visitor<'de> for V {
             type Value = Event;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an event object with exactly one of introduced, fixed, last_affected, limit")
+                f.write_str(
+                    "an event object with exactly one of introduced, fixed, last_affected, limit",
+                )
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Event, A::Error> {
                 let mut found: Option<Event> = None;
@@ -217,7 +219,8 @@ mod tests {
 
     #[test]
     fn rejects_events_with_two_kinds() {
-        let err = serde_json::from_str::<Event>(r#"{"introduced":"1.0","fixed":"2.0"}"#).unwrap_err();
+        let err =
+            serde_json::from_str::<Event>(r#"{"introduced":"1.0","fixed":"2.0"}"#).unwrap_err();
         assert!(err.to_string().contains("exactly one"), "{err}");
         assert!(serde_json::from_str::<Event>(r#"{"fixd":"2.0"}"#).is_err());
         assert!(serde_json::from_str::<Event>(r#"{}"#).is_err());
@@ -225,7 +228,9 @@ mod tests {
 
     #[test]
     fn requires_id_and_modified() {
-        assert!(serde_json::from_str::<OsvRecord>(r#"{"modified":"2024-01-01T00:00:00Z"}"#).is_err());
+        assert!(
+            serde_json::from_str::<OsvRecord>(r#"{"modified":"2024-01-01T00:00:00Z"}"#).is_err()
+        );
         assert!(serde_json::from_str::<OsvRecord>(r#"{"id":"A"}"#).is_err());
     }
 }

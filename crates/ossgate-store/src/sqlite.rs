@@ -75,7 +75,8 @@ impl SqliteStore {
         let mut conn = Connection::open(path).map_err(err)?;
         conn.busy_timeout(std::time::Duration::from_secs(30))
             .map_err(err)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(err)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(err)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(err)?;
         migrate(&mut conn, &display)?;
@@ -251,7 +252,9 @@ impl ImportTx for SqliteImport<'_> {
 
     fn commit(self: Box<Self>) -> Result<()> {
         let path = self.path.to_string();
-        self.tx.commit().map_err(|source| StoreError::Sqlite { path, source })
+        self.tx
+            .commit()
+            .map_err(|source| StoreError::Sqlite { path, source })
     }
 }
 
@@ -327,11 +330,9 @@ impl AdvisoryStore for SqliteStore {
         let err = self.err();
         let (records, withdrawn): (i64, i64) = self
             .conn
-            .query_row(
-                "SELECT COUNT(*), COUNT(withdrawn) FROM advisory",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .query_row("SELECT COUNT(*), COUNT(withdrawn) FROM advisory", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .map_err(&err)?;
         let kev_entries: i64 = self
             .conn

@@ -79,11 +79,7 @@ macro_rules! dispatch {
 }
 
 /// Compares two versions of an ecosystem.
-pub fn compare(
-    kind: SchemeKind,
-    a: &str,
-    b: &str,
-) -> Result<std::cmp::Ordering, VersionError> {
+pub fn compare(kind: SchemeKind, a: &str, b: &str) -> Result<std::cmp::Ordering, VersionError> {
     dispatch!(kind, S => Ok(S::parse(a)?.cmp(&S::parse(b)?)))
 }
 

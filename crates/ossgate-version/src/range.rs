@@ -33,7 +33,6 @@ impl Decision {
     }
 }
 
-
 /// Evaluates `version` of a package of `eco` against one `affected[]` entry.
 pub fn evaluate(eco: &Ecosystem, entry: &Affected, version: &str) -> Decision {
     evaluate_with(for_ecosystem(eco), eco, entry, version)
@@ -222,11 +221,26 @@ mod tests {
                 {"introduced":"0.23.0"},{"fixed":"0.23.5"}]}]}"#,
         );
         let eco = Ecosystem::CratesIo;
-        for v in ["0.1.0", "0.21.10", "0.22.0", "0.22.3", "0.23.4", "0.22.4-alpha.1"] {
+        for v in [
+            "0.1.0",
+            "0.21.10",
+            "0.22.0",
+            "0.22.3",
+            "0.23.4",
+            "0.22.4-alpha.1",
+        ] {
             assert!(affected(eco.clone(), &e, v), "{v} should be affected");
         }
         // 0.23.0-alpha.1 sorts below 0.23.0, between the second fix and the third interval.
-        for v in ["0.21.11", "0.21.12", "0.22.4", "0.22.9", "0.23.0-alpha.1", "0.23.5", "1.0.0"] {
+        for v in [
+            "0.21.11",
+            "0.21.12",
+            "0.22.4",
+            "0.22.9",
+            "0.23.0-alpha.1",
+            "0.23.5",
+            "1.0.0",
+        ] {
             assert!(!affected(eco.clone(), &e, v), "{v} should not be affected");
         }
         assert_eq!(
@@ -317,7 +331,10 @@ mod tests {
             r#"{"ranges":[{"type":"GIT","repo":"https://x","events":[{"introduced":"0"}]},
                           {"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1.0"}]}]}"#,
         );
-        assert_eq!(evaluate(&Ecosystem::PyPI, &both, "1.0"), Decision::NotAffected);
+        assert_eq!(
+            evaluate(&Ecosystem::PyPI, &both, "1.0"),
+            Decision::NotAffected
+        );
     }
 
     #[test]

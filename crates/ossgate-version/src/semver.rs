@@ -46,7 +46,10 @@ impl PartialOrd for Ident {
 
 fn parse_num(part: &str, whole: &str) -> Result<u64, VersionError> {
     if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(VersionError::new(whole, "expected a number in the version core"));
+        return Err(VersionError::new(
+            whole,
+            "expected a number in the version core",
+        ));
     }
     part.parse::<u64>()
         .map_err(|_| VersionError::new(whole, "number too large"))
@@ -175,13 +178,9 @@ impl Scheme for SemVerScheme {
     }
     /// Cargo's and npm's caret rule: the left-most non-zero part is the compatibility boundary.
     fn is_breaking(from: &SemVer, to: &SemVer) -> bool {
-        if from.major != to.major {
-            true
-        } else if from.major == 0 && from.minor != to.minor {
-            true
-        } else {
-            from.major == 0 && from.minor == 0 && from.patch != to.patch
-        }
+        from.major != to.major
+            || (from.major == 0 && from.minor != to.minor)
+            || (from.major == 0 && from.minor == 0 && from.patch != to.patch)
     }
     fn is_prerelease(v: &SemVer) -> bool {
         !v.pre.is_empty()
@@ -221,7 +220,10 @@ mod tests {
     #[test]
     fn build_metadata_is_ignored_for_precedence() {
         assert_eq!(v("1.0.0+a"), v("1.0.0+b"));
-        assert_eq!(v("1.0.0+20130313144700").to_string(), "1.0.0+20130313144700");
+        assert_eq!(
+            v("1.0.0+20130313144700").to_string(),
+            "1.0.0+20130313144700"
+        );
     }
 
     #[test]
@@ -235,7 +237,16 @@ mod tests {
 
     #[test]
     fn rejects_garbage() {
-        for bad in ["", "a.b.c", "1.2.3.4", "1.2.3-", "1.2.3+", "1..2", "1.2.3-a..b", "1.x"] {
+        for bad in [
+            "",
+            "a.b.c",
+            "1.2.3.4",
+            "1.2.3-",
+            "1.2.3+",
+            "1..2",
+            "1.2.3-a..b",
+            "1.x",
+        ] {
             assert!(SemVer::parse(bad).is_err(), "{bad:?} should not parse");
         }
     }

@@ -93,7 +93,11 @@ pub fn import_path(
         reports.push(import_json_files(store, &display, &jsons, progress));
     }
     if reports.is_empty() {
-        reports.push(failed(&display, "osv-json", "no .zip or .json files found".into()));
+        reports.push(failed(
+            &display,
+            "osv-json",
+            "no .zip or .json files found".into(),
+        ));
     }
     reports
 }
@@ -127,7 +131,11 @@ fn failed(source: &str, kind: &'static str, message: String) -> SourceReport {
     }
 }
 
-fn import_file(store: &mut dyn AdvisoryStore, path: &Path, progress: &dyn Progress) -> SourceReport {
+fn import_file(
+    store: &mut dyn AdvisoryStore,
+    path: &Path,
+    progress: &dyn Progress,
+) -> SourceReport {
     let display = path.display().to_string();
     if path.extension().is_some_and(|x| x == "zip") {
         return import_zip(store, path, None, progress);
@@ -155,10 +163,14 @@ struct Writer<'a> {
 }
 
 impl<'a> Writer<'a> {
-    fn new(store: &'a mut dyn AdvisoryStore, source: &str, kind: &'static str) -> Result<Self, SourceReport> {
+    fn new(
+        store: &'a mut dyn AdvisoryStore,
+        source: &str,
+        kind: &'static str,
+    ) -> Result<Self, Box<SourceReport>> {
         let tx = store
             .begin_import()
-            .map_err(|e| failed(source, kind, e.to_string()))?;
+            .map_err(|e| Box::new(failed(source, kind, e.to_string())))?;
         Ok(Writer {
             tx,
             report: SourceReport {
@@ -291,7 +303,7 @@ pub fn import_zip(
     };
     let mut writer = match Writer::new(store, &display, "osv-zip") {
         Ok(w) => w,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let total = archive.len();
     progress.start(&display, total as u64);
@@ -303,7 +315,9 @@ pub fn import_zip(
         };
         let name = match f.name() {
             Ok(n) => n.to_string(),
-            Err(e) => return writer.abort(format!("entry #{i}: bad name: {e}; archive rolled back")),
+            Err(e) => {
+                return writer.abort(format!("entry #{i}: bad name: {e}; archive rolled back"));
+            }
         };
         if f.is_dir() || !name.ends_with(".json") {
             continue;
@@ -338,7 +352,7 @@ fn import_json_files(
 ) -> SourceReport {
     let mut writer = match Writer::new(store, source, "osv-json") {
         Ok(w) => w,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     progress.start(source, files.len() as u64);
     for chunk in files.chunks(BATCH) {

@@ -1,8 +1,8 @@
 //! `db sync`: download OSV's per-ecosystem `all.zip` from `<base>/<ecosystem>/all.zip`, with
 //! conditional requests so that an unchanged ecosystem costs one request and no import.
 
-use crate::import::{SourceReport, import_zip};
 use crate::Progress;
+use crate::import::{SourceReport, import_zip};
 use ossgate_store::{AdvisoryStore, SourceRow, SyncState};
 use serde::Serialize;
 use std::io::{Read, Write};
@@ -26,7 +26,13 @@ pub struct SyncReport {
 pub fn url_for(base: &str, ecosystem: &str) -> String {
     let eco: String = ecosystem
         .chars()
-        .map(|c| if c == ' ' { "%20".to_string() } else { c.to_string() })
+        .map(|c| {
+            if c == ' ' {
+                "%20".to_string()
+            } else {
+                c.to_string()
+            }
+        })
         .collect();
     format!("{}/{}/all.zip", base.trim_end_matches('/'), eco)
 }
@@ -115,7 +121,12 @@ pub fn sync_ecosystem(
         .tempfile_in(work_dir)
     {
         Ok(t) => t,
-        Err(e) => return fail(format!("cannot create a download file in {}: {e}", work_dir.display())),
+        Err(e) => {
+            return fail(format!(
+                "cannot create a download file in {}: {e}",
+                work_dir.display()
+            ));
+        }
     };
     progress.start_bytes(&url, length);
     let mut reader = resp.body_mut().as_reader();
@@ -148,7 +159,11 @@ pub fn sync_ecosystem(
     };
     let report = import_zip(store, tmp.path(), Some(&row), progress);
     // The temporary file is removed when `tmp` is dropped.
-    let outcome = if report.failed.is_some() { "failed" } else { "updated" };
+    let outcome = if report.failed.is_some() {
+        "failed"
+    } else {
+        "updated"
+    };
     SyncReport {
         ecosystem: ecosystem.to_string(),
         url,

@@ -80,8 +80,8 @@ pub fn npm_record(id: &str, modified: &str, name: &str, fixed: &str, alias: &str
 pub fn write_zip(path: &Path, entries: &[(String, String)]) {
     let f = std::fs::File::create(path).unwrap();
     let mut w = zip::ZipWriter::new(f);
-    let opts: zip::write::SimpleFileOptions =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let opts: zip::write::SimpleFileOptions = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
     for (name, content) in entries {
         w.start_file(name.as_str(), opts).unwrap();
         std::io::Write::write_all(&mut w, content.as_bytes()).unwrap();

@@ -24,7 +24,9 @@ pub(crate) fn file_name(path: &std::path::Path) -> &str {
 
 /// A TOML parse error, with the line it points at.
 pub(crate) fn toml_error(file: &str, text: &str, e: toml::de::Error) -> ExtractError {
-    let line = e.span().map(|s| crate::lines::line_of_offset(text, s.start));
+    let line = e
+        .span()
+        .map(|s| crate::lines::line_of_offset(text, s.start));
     ExtractError::new(file, line, format!("invalid TOML: {}", e.message()))
 }
 

@@ -29,7 +29,11 @@ impl Extractor for NpmLock {
         let root: Value =
             serde_json::from_str(file.text).map_err(|e| json_error(&file.display, e))?;
         let Some(obj) = root.as_object() else {
-            return Err(ExtractError::new(&file.display, Some(1), "expected a JSON object"));
+            return Err(ExtractError::new(
+                &file.display,
+                Some(1),
+                "expected a JSON object",
+            ));
         };
         let lines = JsonKeyLines::new(file.text);
         if let Some(packages) = obj.get("packages").and_then(Value::as_object) {
@@ -89,7 +93,11 @@ fn dep_names(entry: &Map<String, Value>) -> impl Iterator<Item = &str> {
         .flat_map(|m| m.keys().map(String::as_str))
 }
 
-fn from_packages(file: &SourceFile, packages: &Map<String, Value>, lines: &JsonKeyLines) -> Extracted {
+fn from_packages(
+    file: &SourceFile,
+    packages: &Map<String, Value>,
+    lines: &JsonKeyLines,
+) -> Extracted {
     // The root ("") and workspace packages (keys outside node_modules) declare the direct deps.
     let mut direct: HashSet<&str> = HashSet::new();
     for (key, entry) in packages {
@@ -102,15 +110,24 @@ fn from_packages(file: &SourceFile, packages: &Map<String, Value>, lines: &JsonK
 
     let mut out = Extracted::default();
     for (key, entry) in packages {
-        let Some(idx) = key.rfind("node_modules/") else { continue };
+        let Some(idx) = key.rfind("node_modules/") else {
+            continue;
+        };
         let Some(e) = entry.as_object() else { continue };
         if e.get("link").and_then(Value::as_bool) == Some(true) {
             continue; // a symlink to a workspace package, which is the project's own
         }
         let installed_as = &key[idx + "node_modules/".len()..];
-        let name = e.get("name").and_then(Value::as_str).unwrap_or(installed_as);
-        let Some(version) = e.get("version").and_then(Value::as_str) else { continue };
-        let Some((name, version)) = registry_version(name, version) else { continue };
+        let name = e
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or(installed_as);
+        let Some(version) = e.get("version").and_then(Value::as_str) else {
+            continue;
+        };
+        let Some((name, version)) = registry_version(name, version) else {
+            continue;
+        };
         let mut c = Component::new(Ecosystem::Npm, name, version);
         c.locations.push(loc(&file.display, lines.line(key)));
         c.scope = scope_of(e);
@@ -151,7 +168,9 @@ fn resolve(packages: &Map<String, Value>, key: &str, dep: &str) -> Option<String
 
 /// The names a sibling `package.json` declares, for v1 locks (which do not record the root).
 fn declared_in_package_json(lock_path: &Path) -> HashSet<String> {
-    let Some(dir) = lock_path.parent() else { return HashSet::new() };
+    let Some(dir) = lock_path.parent() else {
+        return HashSet::new();
+    };
     let Ok(text) = std::fs::read_to_string(dir.join("package.json")) else {
         return HashSet::new();
     };
@@ -247,13 +266,17 @@ mod tests {
         }}"#)
         .unwrap();
         let purls: Vec<&str> = ex.components.iter().map(|c| c.purl.as_str()).collect();
-        assert_eq!(purls, ["pkg:npm/a@1.0.0", "pkg:npm/b@2.0.0", "pkg:npm/other@3.1.0"]);
+        assert_eq!(
+            purls,
+            ["pkg:npm/a@1.0.0", "pkg:npm/b@2.0.0", "pkg:npm/other@3.1.0"]
+        );
         assert_eq!(ex.components[1].scope, Scope::Dev);
     }
 
     #[test]
     fn malformed_json_names_the_line() {
-        let err = run("{\n  \"packages\": {\n    \"node_modules/a\": {\"version\": }\n").unwrap_err();
+        let err =
+            run("{\n  \"packages\": {\n    \"node_modules/a\": {\"version\": }\n").unwrap_err();
         assert_eq!(err.line, Some(3));
         assert!(run("[1,2]").is_err());
         assert!(run("{\"name\": \"x\"}").is_err());

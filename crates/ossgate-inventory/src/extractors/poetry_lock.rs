@@ -68,7 +68,9 @@ impl Extractor for PoetryLock {
             let mut c = Component::new(eco.clone(), &p.name, &p.version);
             c.locations.push(loc(&file.display, lines.get(i).copied()));
             let dev = p.category.as_deref() == Some("dev")
-                || p.groups.as_ref().is_some_and(|g| !g.iter().any(|x| x == "main"));
+                || p.groups
+                    .as_ref()
+                    .is_some_and(|g| !g.iter().any(|x| x == "main"));
             c.scope = if dev {
                 Scope::Dev
             } else if p.optional {
@@ -93,7 +95,9 @@ impl Extractor for PoetryLock {
 /// PEP 621 `[project]`), empty when there is none.
 fn declared_in_pyproject(lock_path: &Path) -> HashSet<String> {
     let mut out = HashSet::new();
-    let Some(dir) = lock_path.parent() else { return out };
+    let Some(dir) = lock_path.parent() else {
+        return out;
+    };
     let Ok(text) = std::fs::read_to_string(dir.join("pyproject.toml")) else {
         return out;
     };
@@ -111,11 +115,18 @@ fn declared_in_pyproject(lock_path: &Path) -> HashSet<String> {
         }
     }
     for t in tables.iter().filter_map(|t| t.as_table()) {
-        out.extend(t.keys().filter(|k| *k != "python").map(|k| eco.normalize_name(k)));
+        out.extend(
+            t.keys()
+                .filter(|k| *k != "python")
+                .map(|k| eco.normalize_name(k)),
+        );
     }
     let project = doc.get("project");
     let mut pep508: Vec<&toml::Value> = Vec::new();
-    if let Some(deps) = project.and_then(|p| p.get("dependencies")).and_then(|d| d.as_array()) {
+    if let Some(deps) = project
+        .and_then(|p| p.get("dependencies"))
+        .and_then(|d| d.as_array())
+    {
         pep508.extend(deps);
     }
     if let Some(opt) = project

@@ -141,7 +141,7 @@ fn parse(
 
 fn split_option(opt: &str) -> (&str, &str) {
     let opt = opt.trim();
-    match opt.find(|c: char| c == ' ' || c == '=' || c == '\t') {
+    match opt.find([' ', '=', '\t']) {
         Some(i) => (&opt[..i], opt[i + 1..].trim()),
         // `-rfile.txt` is also accepted by pip
         None if opt.starts_with('r') && opt.len() > 1 => ("r", &opt[1..]),
@@ -178,7 +178,11 @@ fn include(
         .display()
         .to_string();
     let text = std::fs::read_to_string(&target).map_err(|e| {
-        ExtractError::new(display, Some(line), format!("cannot read included file {arg}: {e}"))
+        ExtractError::new(
+            display,
+            Some(line),
+            format!("cannot read included file {arg}: {e}"),
+        )
     })?;
     parse(&target, &inc_display, &text, out, seen, depth + 1)
 }
@@ -240,7 +244,15 @@ pkg @ https://example.com/pkg.whl
 lxml==4.*
 ";
         let mut out = Extracted::default();
-        parse(Path::new("r.txt"), "requirements.txt", text, &mut out, &mut HashSet::new(), 0).unwrap();
+        parse(
+            Path::new("r.txt"),
+            "requirements.txt",
+            text,
+            &mut out,
+            &mut HashSet::new(),
+            0,
+        )
+        .unwrap();
         let got: Vec<(String, Option<u32>)> = out
             .components
             .iter()
@@ -261,8 +273,16 @@ lxml==4.*
     #[test]
     fn follows_includes_once() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("base.txt"), "six==1.16.0\n-r requirements.txt\n").unwrap();
-        std::fs::write(dir.path().join("requirements.txt"), "-r base.txt\nattrs==23.1.0\n").unwrap();
+        std::fs::write(
+            dir.path().join("base.txt"),
+            "six==1.16.0\n-r requirements.txt\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("requirements.txt"),
+            "-r base.txt\nattrs==23.1.0\n",
+        )
+        .unwrap();
         let path = dir.path().join("requirements.txt");
         let text = std::fs::read_to_string(&path).unwrap();
         let ex = Requirements
