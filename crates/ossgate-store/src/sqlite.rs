@@ -77,6 +77,9 @@ impl SqliteStore {
             .map_err(err)?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(err)?;
+        // A larger page cache keeps a big import from spilling to the WAL before it commits.
+        conn.pragma_update(None, "cache_size", -32768)
+            .map_err(err)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(err)?;
         migrate(&mut conn, &display)?;

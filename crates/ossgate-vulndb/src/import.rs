@@ -8,7 +8,7 @@
 use crate::record::parse_record;
 use crate::{Progress, kev};
 use ossgate_model::Ecosystem;
-use ossgate_store::{AdvisoryStore, ImportTx, SourceRow, Upsert};
+use ossgate_store::{AdvisoryRow, AdvisoryStore, ImportTx, SourceRow, Upsert};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
@@ -153,6 +153,28 @@ fn import_file(
 /// Records read from a source: (entry name, bytes).
 type Raw = (String, Vec<u8>);
 
+/// A parsed record: its entry name, and its ecosystems and row, or why it was rejected.
+type Parsed = (String, Result<(Vec<String>, AdvisoryRow), String>);
+
+/// Parses a batch of records in parallel (rayon), keeping their order.
+fn parse_batch(batch: Vec<Raw>) -> Vec<Parsed> {
+    batch
+        .into_par_iter()
+        .map(|(entry, bytes)| {
+            let r = parse_record(bytes).map(|(rec, row)| {
+                let ecos = rec
+                    .affected
+                    .iter()
+                    .filter_map(|a| a.package.as_ref())
+                    .map(|p| Ecosystem::parse(&p.ecosystem).as_str().to_string())
+                    .collect();
+                (ecos, row)
+            });
+            (entry, r)
+        })
+        .collect()
+}
+
 /// Parses records in parallel and writes them in one transaction.
 struct Writer<'a> {
     tx: Box<dyn ImportTx + 'a>,
@@ -184,15 +206,8 @@ impl<'a> Writer<'a> {
         })
     }
 
-    /// Parses a batch in parallel, then stores it in order. A store error aborts the source.
-    fn write_batch(&mut self, batch: Vec<Raw>, in_archive: bool) -> Result<(), String> {
-        let parsed: Vec<_> = batch
-            .into_par_iter()
-            .map(|(entry, bytes)| {
-                let r = parse_record(&bytes);
-                (entry, r)
-            })
-            .collect();
+    /// Stores a parsed batch in order. A store error aborts the source.
+    fn write_batch(&mut self, parsed: Vec<Parsed>, in_archive: bool) -> Result<(), String> {
         for (entry, r) in parsed {
             let (file, entry_name) = if in_archive {
                 (self.file.clone(), Some(entry.clone()))
@@ -206,7 +221,7 @@ impl<'a> Writer<'a> {
                     id: None,
                     message,
                 }),
-                Ok((rec, row)) => {
+                Ok((ecosystems, row)) => {
                     if let Some(first) = self.seen.get(&row.id) {
                         self.report.errors.push(RecordError {
                             file,
@@ -217,10 +232,7 @@ impl<'a> Writer<'a> {
                         continue;
                     }
                     self.seen.insert(row.id.clone(), entry);
-                    for a in rec.affected.iter().filter_map(|a| a.package.as_ref()) {
-                        self.ecosystems
-                            .insert(Ecosystem::parse(&a.ecosystem).as_str().to_string());
-                    }
+                    self.ecosystems.extend(ecosystems);
                     if row.withdrawn.is_some() {
                         self.report.withdrawn += 1;
                     }
@@ -276,7 +288,29 @@ impl<'a> Writer<'a> {
     }
 }
 
-const BATCH: usize = 2048;
+const BATCH: usize = 1024;
+
+/// Reads entry `i` of an archive: `None` for directories and non-JSON entries. An error means
+/// the archive cannot be read to its end.
+fn read_entry(
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    i: usize,
+) -> Result<Option<Raw>, String> {
+    let mut f = archive
+        .by_index(i)
+        .map_err(|e| format!("entry #{i}: {e}; archive rolled back"))?;
+    let name = f
+        .name()
+        .map_err(|e| format!("entry #{i}: bad name: {e}; archive rolled back"))?
+        .to_string();
+    if f.is_dir() || !name.ends_with(".json") {
+        return Ok(None);
+    }
+    let mut buf = Vec::with_capacity(f.size() as usize);
+    f.read_to_end(&mut buf)
+        .map_err(|e| format!("entry {name}: {e}; archive rolled back"))?;
+    Ok(Some((name, buf)))
+}
 
 /// Imports one OSV archive. `sync` carries the source row to record when the archive came from
 /// `db sync` (its URL and HTTP validators).
@@ -307,39 +341,44 @@ pub fn import_zip(
     };
     let total = archive.len();
     progress.start(&display, total as u64);
-    let mut batch: Vec<Raw> = Vec::with_capacity(BATCH);
-    for i in 0..total {
-        let mut f = match archive.by_index(i) {
-            Ok(f) => f,
-            Err(e) => return writer.abort(format!("entry #{i}: {e}; archive rolled back")),
-        };
-        let name = match f.name() {
-            Ok(n) => n.to_string(),
-            Err(e) => {
-                return writer.abort(format!("entry #{i}: bad name: {e}; archive rolled back"));
+    // Inflating and parsing run on a second thread (parsing itself in parallel) while this
+    // thread writes the previous batch: the two stages overlap.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<(usize, Vec<Parsed>), String>>(2);
+    let outcome: Result<(), String> = std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut batch: Vec<Raw> = Vec::with_capacity(BATCH);
+            let mut read = 0usize;
+            for i in 0..total {
+                let entry = read_entry(&mut archive, i);
+                read += 1;
+                match entry {
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        return;
+                    }
+                    Ok(Some(raw)) => batch.push(raw),
+                    Ok(None) => {}
+                }
+                if batch.len() == BATCH {
+                    let parsed = parse_batch(std::mem::take(&mut batch));
+                    if tx.send(Ok((read, parsed))).is_err() {
+                        return;
+                    }
+                    read = 0;
+                }
             }
-        };
-        if f.is_dir() || !name.ends_with(".json") {
-            continue;
+            let _ = tx.send(Ok((read, parse_batch(batch))));
+        });
+        for msg in rx {
+            let (n, parsed) = msg?;
+            writer.write_batch(parsed, true)?;
+            progress.inc(n as u64);
         }
-        let mut buf = Vec::with_capacity(f.size() as usize);
-        if let Err(e) = f.read_to_end(&mut buf) {
-            return writer.abort(format!("entry {name}: {e}; archive rolled back"));
-        }
-        batch.push((name, buf));
-        if batch.len() == BATCH {
-            let n = batch.len() as u64;
-            if let Err(e) = writer.write_batch(std::mem::take(&mut batch), true) {
-                return writer.abort(e);
-            }
-            progress.inc(n);
-        }
-    }
-    let n = batch.len() as u64;
-    if let Err(e) = writer.write_batch(batch, true) {
+        Ok(())
+    });
+    if let Err(e) = outcome {
         return writer.abort(e);
     }
-    progress.inc(n);
     progress.finish();
     writer.finish(&display, sync)
 }
@@ -368,7 +407,7 @@ fn import_json_files(
                 }),
             }
         }
-        if let Err(e) = writer.write_batch(batch, false) {
+        if let Err(e) = writer.write_batch(parse_batch(batch), false) {
             return writer.abort(e);
         }
         progress.inc(chunk.len() as u64);

@@ -1,7 +1,7 @@
 //! From OSV JSON to a stored row: validation, the header a finding shows, and the per-package
 //! rows the scan looks up.
 
-use ossgate_model::osv::{Affected, OsvRecord, OsvSeverity};
+use ossgate_model::osv::{OsvRecord, OsvSeverity};
 use ossgate_model::{Ecosystem, Rating, Severity};
 use ossgate_store::{AdvisoryRow, PackageRow};
 use serde::{Deserialize, Serialize};
@@ -45,21 +45,46 @@ pub fn timestamp_us(s: &str) -> Result<i64, String> {
 }
 
 /// Reads one OSV record from JSON. Errors carry the JSON path of the offending field.
-pub fn parse_record(bytes: &[u8]) -> Result<(OsvRecord, AdvisoryRow), String> {
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    let rec: OsvRecord = serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        if path == "." {
-            e.into_inner().to_string()
-        } else {
-            format!("at {path}: {}", e.into_inner())
-        }
-    })?;
-    let row = to_row(&rec, bytes)?;
+pub fn parse_record(bytes: Vec<u8>) -> Result<(OsvRecord, AdvisoryRow), String> {
+    // The fast path parses plainly; only a failing record is parsed again to find the path.
+    let rec: OsvRecord = match serde_json::from_slice(&bytes) {
+        Ok(r) => r,
+        Err(_) => return Err(locate_error(&bytes)),
+    };
+    let raw = String::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))?;
+    let row = to_row(&rec, raw)?;
     Ok((rec, row))
 }
 
-fn to_row(rec: &OsvRecord, raw: &[u8]) -> Result<AdvisoryRow, String> {
+fn locate_error(bytes: &[u8]) -> String {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize::<_, OsvRecord>(de) {
+        Ok(_) => "invalid record".to_string(),
+        Err(e) => {
+            let path = e.path().to_string();
+            if path == "." {
+                e.into_inner().to_string()
+            } else {
+                format!("at {path}: {}", e.into_inner())
+            }
+        }
+    }
+}
+
+/// The stored form of an `affected[]` entry: what matching needs, borrowed from the record.
+#[derive(Serialize)]
+struct StoredEntry<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    package: Option<&'a ossgate_model::osv::Package>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    severity: &'a [OsvSeverity],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    ranges: &'a [ossgate_model::osv::Range],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    versions: &'a [String],
+}
+
+fn to_row(rec: &OsvRecord, raw: String) -> Result<AdvisoryRow, String> {
     if rec.id.trim().is_empty() {
         return Err("`id` is empty".into());
     }
@@ -79,9 +104,11 @@ fn to_row(rec: &OsvRecord, raw: &[u8]) -> Result<AdvisoryRow, String> {
             return Err(format!("at affected[{i}].package.name: empty package name"));
         }
         let eco = Ecosystem::parse(&pkg.ecosystem);
-        let slim = Affected {
-            database_specific: Value::Null,
-            ..a.clone()
+        let slim = StoredEntry {
+            package: a.package.as_ref(),
+            severity: &a.severity,
+            ranges: &a.ranges,
+            versions: &a.versions,
         };
         packages.push(PackageRow {
             ecosystem: eco.as_str().to_string(),
@@ -111,7 +138,7 @@ fn to_row(rec: &OsvRecord, raw: &[u8]) -> Result<AdvisoryRow, String> {
         withdrawn: rec.withdrawn.clone(),
         aliases: rec.aliases.clone(),
         header: serde_json::to_string(&header).map_err(|e| e.to_string())?,
-        record: String::from_utf8_lossy(raw).into_owned(),
+        record: raw,
         packages,
     })
 }
@@ -221,13 +248,14 @@ mod tests {
     fn schema_errors_name_the_path() {
         let err = parse_record(
             br#"{"id":"A","modified":"2020-01-01T00:00:00Z","affected":[{"package":{"ecosystem":"npm","name":"x"},
-               "ranges":[{"type":"SEMVER","events":[{"introduced":"0","fixed":"1"}]}]}]}"#,
+               "ranges":[{"type":"SEMVER","events":[{"introduced":"0","fixed":"1"}]}]}]}"#
+                .to_vec(),
         )
         .unwrap_err();
         assert!(err.contains("affected[0].ranges[0].events[0]"), "{err}");
-        let err = parse_record(br#"{"id":"A","modified":"yesterday"}"#).unwrap_err();
+        let err = parse_record(br#"{"id":"A","modified":"yesterday"}"#.to_vec()).unwrap_err();
         assert!(err.contains("modified"), "{err}");
-        assert!(parse_record(b"{\"id\":").is_err());
+        assert!(parse_record(b"{\"id\":".to_vec()).is_err());
     }
 
     #[test]
