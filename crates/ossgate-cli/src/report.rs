@@ -32,10 +32,17 @@ fn counts(findings: &[Finding]) -> BTreeMap<&'static str, usize> {
     ] {
         m.insert(r.as_str(), 0);
     }
-    for f in findings {
+    for f in findings.iter().filter(|f| f.informational.is_none()) {
         *m.entry(f.severity.rating.as_str()).or_default() += 1;
     }
     m
+}
+
+fn informational(findings: &[Finding]) -> usize {
+    findings
+        .iter()
+        .filter(|f| f.informational.is_some())
+        .count()
 }
 
 pub fn json(r: &ScanReport) -> anyhow::Result<String> {
@@ -50,6 +57,7 @@ pub fn json(r: &ScanReport) -> anyhow::Result<String> {
             "components": r.inventory.components.len(),
             "findings": f.len(),
             "by_severity": counts(f),
+            "informational": informational(f),
             "kev": f.iter().filter(|x| x.kev.is_some()).count(),
             "unevaluated": r.matches.unevaluated.len(),
             "unresolved": r.inventory.unresolved.len(),
@@ -122,11 +130,15 @@ fn source_cell(f: &Finding) -> String {
 fn summary_line(r: &ScanReport) -> String {
     let f = &r.matches.findings;
     let c = counts(f);
-    let parts: Vec<String> = ["critical", "high", "medium", "low", "unknown"]
+    let mut parts: Vec<String> = ["critical", "high", "medium", "low", "unknown"]
         .iter()
         .filter(|k| c[*k] > 0)
         .map(|k| format!("{} {k}", c[k]))
         .collect();
+    let info = informational(f);
+    if info > 0 {
+        parts.push(format!("{info} informational"));
+    }
     let mut s = format!(
         "{} finding{} in {} components from {} file{}",
         f.len(),

@@ -75,8 +75,8 @@ pub fn run(ctx: &Ctx, args: ScanArgs) -> anyhow::Result<ExitCode> {
             store_path.display()
         );
     }
-    let store = SqliteStore::open(&store_path)?;
-    let status_records = store.status().map(|s| s.records).unwrap_or(0);
+    let store = SqliteStore::open_read(&store_path)?;
+    let status_records = store.record_count()?;
     if status_records == 0 && !ctx.quiet {
         eprintln!(
             "warning: the advisory store {} is empty; every scan will come back clean",

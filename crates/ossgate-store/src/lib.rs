@@ -139,9 +139,14 @@ pub trait AdvisoryStore {
     fn begin_import(&mut self) -> Result<Box<dyn ImportTx + '_>>;
     /// Every non-withdrawn `affected[]` entry stored for a package.
     fn candidates(&self, ecosystem: &str, name: &str) -> Result<Vec<Candidate>>;
+    /// [`AdvisoryStore::candidates`] for many packages of one ecosystem at once (one read
+    /// snapshot), as (normalised name, candidate) in name order.
+    fn candidates_many(&self, ecosystem: &str, names: &[&str]) -> Result<Vec<(String, Candidate)>>;
     fn kev(&self, cve: &str) -> Result<Option<KevRow>>;
     fn source(&self, key: &str) -> Result<Option<SourceRow>>;
     fn status(&self) -> Result<Status>;
+    /// The number of stored records, without a table scan.
+    fn record_count(&self) -> Result<u64>;
     /// The whole stored record, by OSV id.
     fn record(&self, id: &str) -> Result<Option<String>>;
 }

@@ -8,24 +8,31 @@ use std::path::Path;
 /// Schema migrations, applied in order; `PRAGMA user_version` counts those applied.
 /// Append only: never edit a migration that has shipped.
 const MIGRATIONS: &[&str] = &[r#"
+-- Small, hot rows: what matching reads. WITHOUT ROWID keeps them clustered by id.
 CREATE TABLE advisory (
     id          TEXT PRIMARY KEY,
     modified_us INTEGER NOT NULL,
     modified    TEXT NOT NULL,
     published   TEXT,
     withdrawn   TEXT,
-    header      TEXT NOT NULL,
-    record      TEXT NOT NULL
+    header      TEXT NOT NULL
 ) WITHOUT ROWID;
 
+-- The whole record, cold: read only to show or export it.
+CREATE TABLE record (
+    id     TEXT PRIMARY KEY,
+    record TEXT NOT NULL
+);
+
+-- One row per affected[] entry (entries can be large: PyPI's enumerated versions).
 CREATE TABLE affected (
     advisory_id TEXT NOT NULL,
     idx         INTEGER NOT NULL,
     ecosystem   TEXT NOT NULL,
     name        TEXT NOT NULL,
     entry       TEXT NOT NULL,
-    PRIMARY KEY (advisory_id, idx)
-) WITHOUT ROWID;
+    UNIQUE (advisory_id, idx)
+);
 CREATE INDEX affected_package ON affected (ecosystem, name);
 
 CREATE TABLE alias (
@@ -50,6 +57,13 @@ CREATE TABLE source (
     etag          TEXT,
     last_modified TEXT
 ) WITHOUT ROWID;
+
+-- Counters kept up to date by each import, so reading them costs no table scan.
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO meta (key, value) VALUES ('records', 0);
 "#];
 
 /// The SQLite store.
@@ -83,6 +97,36 @@ impl SqliteStore {
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(err)?;
         migrate(&mut conn, &display)?;
+        Ok(SqliteStore {
+            conn,
+            path: display,
+        })
+    }
+
+    /// Opens an existing store for reading only, as a scan needs: no journal set-up, no
+    /// checkpoint on close, nothing written. Falls back to [`SqliteStore::open`] when the store
+    /// does not exist yet or needs migrating.
+    pub fn open_read(path: &Path) -> Result<SqliteStore> {
+        use rusqlite::OpenFlags;
+        let display = path.display().to_string();
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let Ok(conn) = Connection::open_with_flags(path, flags) else {
+            return SqliteStore::open(path);
+        };
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap_or(-1);
+        if version != MIGRATIONS.len() as i64 {
+            drop(conn);
+            return SqliteStore::open(path);
+        }
+        conn.busy_timeout(std::time::Duration::from_secs(30))
+            .map_err(|source| StoreError::Sqlite {
+                path: display.clone(),
+                source,
+            })?;
         Ok(SqliteStore {
             conn,
             path: display,
@@ -174,8 +218,8 @@ impl ImportTx for SqliteImport<'_> {
         };
         self.tx
             .prepare_cached(
-                "INSERT OR REPLACE INTO advisory (id, modified_us, modified, published, withdrawn, header, record)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT OR REPLACE INTO advisory (id, modified_us, modified, published, withdrawn, header)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )
             .map_err(&err)?
             .execute(params![
@@ -185,8 +229,12 @@ impl ImportTx for SqliteImport<'_> {
                 row.published,
                 row.withdrawn,
                 row.header,
-                row.record
             ])
+            .map_err(&err)?;
+        self.tx
+            .prepare_cached("INSERT OR REPLACE INTO record (id, record) VALUES (?1, ?2)")
+            .map_err(&err)?
+            .execute(params![row.id, row.record])
             .map_err(&err)?;
         {
             let mut ins = self
@@ -255,9 +303,17 @@ impl ImportTx for SqliteImport<'_> {
 
     fn commit(self: Box<Self>) -> Result<()> {
         let path = self.path.to_string();
+        let err = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
         self.tx
-            .commit()
-            .map_err(|source| StoreError::Sqlite { path, source })
+            .execute(
+                "UPDATE meta SET value = (SELECT COUNT(*) FROM advisory) WHERE key = 'records'",
+                [],
+            )
+            .map_err(err)?;
+        self.tx.commit().map_err(err)
     }
 }
 
@@ -294,6 +350,36 @@ impl AdvisoryStore for SqliteStore {
                     entry: r.get(1)?,
                     header: r.get(2)?,
                 })
+            })
+            .map_err(&err)?;
+        rows.collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(&err)
+    }
+
+    fn candidates_many(&self, ecosystem: &str, names: &[&str]) -> Result<Vec<(String, Candidate)>> {
+        let err = self.err();
+        // The names travel as one JSON array; SQLite's json_each feeds them to the index.
+        let list = serde_json::to_string(names).unwrap_or_else(|_| "[]".into());
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT af.name, af.advisory_id, af.entry, a.header
+                 FROM affected af JOIN advisory a ON a.id = af.advisory_id
+                 WHERE af.ecosystem = ?1 AND af.name IN (SELECT value FROM json_each(?2))
+                   AND a.withdrawn IS NULL
+                 ORDER BY af.name, af.advisory_id, af.idx",
+            )
+            .map_err(&err)?;
+        let rows = stmt
+            .query_map(params![ecosystem, list], |r| {
+                Ok((
+                    r.get(0)?,
+                    Candidate {
+                        advisory_id: r.get(1)?,
+                        entry: r.get(2)?,
+                        header: r.get(3)?,
+                    },
+                ))
             })
             .map_err(&err)?;
         rows.collect::<std::result::Result<Vec<_>, _>>()
@@ -380,10 +466,21 @@ impl AdvisoryStore for SqliteStore {
         })
     }
 
+    fn record_count(&self) -> Result<u64> {
+        let err = self.err();
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT value FROM meta WHERE key = 'records'")
+            .map_err(&err)?
+            .query_row([], |r| r.get(0))
+            .map_err(&err)?;
+        Ok(n as u64)
+    }
+
     fn record(&self, id: &str) -> Result<Option<String>> {
         let err = self.err();
         self.conn
-            .prepare_cached("SELECT record FROM advisory WHERE id = ?1")
+            .prepare_cached("SELECT record FROM record WHERE id = ?1")
             .map_err(&err)?
             .query_row([id], |r| r.get(0))
             .optional()
@@ -442,7 +539,27 @@ mod tests {
         assert_eq!(c[0].header, "{\"v\":20}");
         let st = s.status().unwrap();
         assert_eq!(st.records, 1);
+        assert_eq!(s.record_count().unwrap(), 1);
         assert_eq!(st.ecosystems[0].records, 1);
+        assert_eq!(s.record("X").unwrap().as_deref(), Some("{}"));
+    }
+
+    #[test]
+    fn candidates_for_many_names_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = SqliteStore::open(&dir.path().join("s.db")).unwrap();
+        let mut tx = s.begin_import().unwrap();
+        tx.upsert(&row("A", 1, "p\"q")).unwrap();
+        tx.upsert(&row("B", 1, "r")).unwrap();
+        tx.upsert(&row("C", 1, "s")).unwrap();
+        tx.commit().unwrap();
+        let got = s.candidates_many("npm", &["r", "p\"q", "zz"]).unwrap();
+        let ids: Vec<(&str, &str)> = got
+            .iter()
+            .map(|(n, c)| (n.as_str(), c.advisory_id.as_str()))
+            .collect();
+        assert_eq!(ids, [("p\"q", "A"), ("r", "B")]);
+        assert!(s.candidates_many("npm", &[]).unwrap().is_empty());
     }
 
     #[test]
@@ -471,7 +588,7 @@ mod tests {
         let mut tx = writer.begin_import().unwrap();
         tx.upsert(&row("B", 1, "p")).unwrap();
         // The import holds the write lock; a second connection still reads the last commit.
-        let reader = SqliteStore::open(&path).unwrap();
+        let reader = SqliteStore::open_read(&path).unwrap();
         let started = std::time::Instant::now();
         let seen = reader.candidates("npm", "p").unwrap();
         assert_eq!(seen.len(), 1);

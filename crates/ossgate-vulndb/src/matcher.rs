@@ -47,11 +47,26 @@ pub fn match_components(
     let mut headers: HashMap<String, Rc<Header>> = HashMap::new();
     let mut kev_cache: HashMap<String, Option<Kev>> = HashMap::new();
 
-    for ((eco, name), comps) in by_package {
-        let rows = store.candidates(&eco, &name)?;
-        if rows.is_empty() {
-            continue;
+    // One query per ecosystem for all of its packages: one read snapshot, one index walk.
+    let mut by_eco: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (eco, name) in by_package.keys() {
+        by_eco.entry(eco.as_str()).or_default().push(name.as_str());
+    }
+    let mut rows_by_package: HashMap<(String, String), Vec<ossgate_store::Candidate>> =
+        HashMap::new();
+    for (eco, names) in by_eco {
+        for (name, row) in store.candidates_many(eco, &names)? {
+            rows_by_package
+                .entry((eco.to_string(), name))
+                .or_default()
+                .push(row);
         }
+    }
+
+    for (key, comps) in by_package {
+        let Some(rows) = rows_by_package.remove(&key) else {
+            continue;
+        };
         // (advisory id, parsed entries) in store order.
         let mut records: Vec<(Rc<Header>, Vec<Rc<Affected>>)> = Vec::new();
         for row in rows {

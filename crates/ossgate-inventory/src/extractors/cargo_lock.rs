@@ -42,9 +42,14 @@ impl Extractor for CargoLock {
     }
 
     fn extract(&self, file: &SourceFile) -> Result<Extracted, ExtractError> {
-        let lock: Lock =
-            toml::from_str(file.text).map_err(|e| toml_error(&file.display, file.text, e))?;
-        let lines = header_lines(file.text, "[[package]]");
+        let (lock, lines) = match fast_parse(file.text) {
+            Some(parsed) => parsed,
+            None => {
+                let lock: Lock = toml::from_str(file.text)
+                    .map_err(|e| toml_error(&file.display, file.text, e))?;
+                (lock, header_lines(file.text, "[[package]]"))
+            }
+        };
 
         // name -> versions, to resolve `dependencies = ["name"]` entries that omit the version.
         let mut versions: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -86,9 +91,125 @@ impl Extractor for CargoLock {
     }
 }
 
+/// Reads the layout Cargo itself writes (`[[package]]` tables of `key = "string"` lines and
+/// `dependencies = [` arrays of one string per line), with each package's header line. Returns
+/// `None` at the first line outside that layout, so the caller falls back to the full TOML
+/// parser: hand-edited or unusual files are still read exactly. Written by hand because this
+/// is the scan's hot path, and the general TOML parser takes about 60% of a Cargo.lock scan.
+fn fast_parse(text: &str) -> Option<(Lock, Vec<u32>)> {
+    fn string(v: &str) -> Option<&str> {
+        let inner = v.strip_prefix('"')?.strip_suffix('"')?;
+        // Escapes would need the real parser.
+        (!inner.contains('\\') && !inner.contains('"')).then_some(inner)
+    }
+    let mut packages: Vec<Package> = Vec::new();
+    let mut lines = Vec::new();
+    let mut in_package = false;
+    let mut in_metadata = false;
+    let mut in_deps = false;
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if in_deps {
+            if line == "]" {
+                in_deps = false;
+            } else {
+                let dep = string(line.strip_suffix(',').unwrap_or(line))?;
+                packages.last_mut()?.dependencies.push(dep.to_string());
+            }
+            continue;
+        }
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if line == "[[package]]" {
+            packages.push(Package {
+                name: String::new(),
+                version: String::new(),
+                source: None,
+                dependencies: Vec::new(),
+            });
+            lines.push(i as u32 + 1);
+            in_package = true;
+            continue;
+        }
+        if line.starts_with('[') {
+            // `[metadata]` (v1 checksums) or `[patch.unused]`: nothing this extractor reads,
+            // but only the full parser knows their shape.
+            if line == "[metadata]" {
+                in_package = false;
+                in_metadata = true;
+                continue;
+            }
+            return None;
+        }
+        let (key, value) = line.split_once(" = ")?;
+        if in_metadata {
+            // v1 checksums: `"checksum name version (source)" = "hex"`.
+            string(value)?;
+            continue;
+        }
+        if !in_package {
+            // Only the format version stands at the top.
+            if key == "version" && !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+                continue;
+            }
+            return None;
+        }
+        let pkg = packages.last_mut()?;
+        match key {
+            "name" => pkg.name = string(value)?.to_string(),
+            "version" => pkg.version = string(value)?.to_string(),
+            "source" => pkg.source = Some(string(value)?.to_string()),
+            "checksum" => {
+                string(value)?;
+            }
+            "dependencies" if value == "[" => in_deps = true,
+            "dependencies" => {
+                // A one-line array: `["a", "b 1.0.0"]`.
+                let inner = value.strip_prefix('[')?.strip_suffix(']')?.trim();
+                for item in inner.split(',').map(str::trim).filter(|x| !x.is_empty()) {
+                    pkg.dependencies.push(string(item)?.to_string());
+                }
+            }
+            _ => return None,
+        }
+    }
+    if in_deps
+        || packages
+            .iter()
+            .any(|p| p.name.is_empty() || p.version.is_empty())
+    {
+        return None;
+    }
+    Some((Lock { package: packages }, lines))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_and_full_parsers_agree() {
+        let full: Lock = toml::from_str(LOCK).unwrap();
+        let (fast, lines) = fast_parse(LOCK).expect("Cargo's own layout");
+        assert_eq!(fast.package.len(), full.package.len());
+        for (a, b) in fast.package.iter().zip(&full.package) {
+            assert_eq!(
+                (&a.name, &a.version, &a.source, &a.dependencies),
+                (&b.name, &b.version, &b.source, &b.dependencies)
+            );
+        }
+        assert_eq!(lines, header_lines(LOCK, "[[package]]"));
+        // Anything outside Cargo's layout goes to the full parser.
+        assert!(fast_parse("[[package]]\nname = 'a'\nversion = \"1\"\n").is_none());
+        assert!(
+            fast_parse("[[package]]\nname = \"a\"\nversion = \"1\"\nfeatures = { x = 1 }\n")
+                .is_none()
+        );
+        assert!(fast_parse("[[package]]\nname = \"a\"\n").is_none());
+        assert!(fast_parse("not = [toml").is_none());
+        assert!(fast_parse("version = 3\n[metadata]\n\"checksum a 1 (x)\" = \"ab\"\n").is_some());
+    }
 
     const LOCK: &str = r#"
 version = 4
@@ -134,6 +255,41 @@ source = "git+https://example.com/forked#abc"
         assert!(!ex.components[1].direct);
         assert_eq!(ex.components[0].locations[0].line, Some(9));
         assert_eq!(ex.components[0].dependencies, ["pkg:cargo/bytes@1.5.0"]);
+    }
+
+    /// The real lockfiles in the shared data take the fast path and read exactly as the full
+    /// TOML parser reads them.
+    #[test]
+    fn conformance_fast_path_on_real_lockfiles() {
+        let data = std::env::var_os("OSSGATE_DATA")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
+        let inputs = data.join("inputs");
+        if !inputs.is_dir() {
+            assert_ne!(
+                std::env::var("CI").as_deref(),
+                Ok("true"),
+                "shared data missing"
+            );
+            eprintln!("skipped: no shared data at {}", inputs.display());
+            return;
+        }
+        let mut checked = 0;
+        for project in ["cargo", "deno", "localsend"] {
+            let text = std::fs::read_to_string(inputs.join(project).join("Cargo.lock")).unwrap();
+            let full: Lock = toml::from_str(&text).unwrap();
+            let (fast, lines) = fast_parse(&text).expect("Cargo's own layout takes the fast path");
+            assert_eq!(fast.package.len(), full.package.len(), "{project}");
+            for (a, b) in fast.package.iter().zip(&full.package) {
+                assert_eq!(
+                    (&a.name, &a.version, &a.source, &a.dependencies),
+                    (&b.name, &b.version, &b.source, &b.dependencies)
+                );
+            }
+            assert_eq!(lines, header_lines(&text, "[[package]]"));
+            checked += 1;
+        }
+        assert_eq!(checked, 3);
     }
 
     #[test]
