@@ -27,7 +27,7 @@ PY
 "$BIN" db import -q "$DATA/kev/known_exploited_vulnerabilities.json"
 
 echo
-echo "## Scan with a warm store (median of 20 runs; peak RSS from GNU time)"
+echo "## Scan with a warm store (median of 30 runs, JSON to stdout; peak RSS from GNU time)"
 echo
 echo "| input | components | findings | median wall | peak RSS |"
 echo "|---|---|---|---|---|"
@@ -35,9 +35,9 @@ for f in cargo/Cargo.lock deno/Cargo.lock localsend/Cargo.lock npm-cli/package-l
          insomnia/package-lock.json warehouse-2021/package-lock.json firefly-iii/package-lock.json \
          saleor/package-lock.json poetry/poetry.lock warehouse-2021/requirements/main.txt warehouse-2021; do
   p="$DATA/inputs/$f"
-  "$BIN" scan "$p" -f json > "$WORK/out.json" || true
+  "$BIN" scan "$p" -f json > "$WORK/out.json" 2>/dev/null || true
   read -r comps finds < <(python3 -c "import json; d=json.load(open('$WORK/out.json'))['summary']; print(d['components'], d['findings'])")
-  hyperfine --style none --warmup 3 --runs 20 -i 2>/dev/null --export-json "$WORK/h.json" "$BIN scan $p -f json -o $WORK/o.json" >/dev/null
+  hyperfine -N --style none --warmup 3 --runs 30 -i 2>/dev/null --export-json "$WORK/h.json" "$BIN scan $p -f json" >/dev/null
   med=$(python3 -c "import json; print('%.1f ms' % (json.load(open('$WORK/h.json'))['results'][0]['median']*1000))")
   /usr/bin/time -f '%M' -o "$WORK/rss" "$BIN" scan "$p" -f json -o "$WORK/o.json" 2>/dev/null || true
   rss=$(tail -1 "$WORK/rss")
@@ -54,7 +54,7 @@ if [ -n "$AUDIT" ]; then
   for proj in cargo deno localsend; do
     lock="$DATA/inputs/$proj/Cargo.lock"
     "$AUDIT" audit --db "$DATA/rustsec-advisory-db" --no-fetch --no-yanked --json --file "$lock" > "$WORK/audit.json" 2>/dev/null || true
-    "$BIN" scan "$lock" -f json > "$WORK/og.json" || true
+    "$BIN" scan "$lock" -f json > "$WORK/og.json" 2>/dev/null || true
     same=$(python3 - "$WORK/audit.json" "$WORK/og.json" <<'PY'
 import json, sys
 a = json.load(open(sys.argv[1])); o = json.load(open(sys.argv[2]))
@@ -63,9 +63,9 @@ O = {(f["name"], f["id"]) for f in o["findings"] if f["informational"] is None}
 print(f"yes ({len(A)})" if A == O else f"NO: audit-only {sorted(A - O)}, ossgate-only {sorted(O - A)}")
 PY
 )
-    hyperfine --style none --warmup 3 --runs 20 -i 2>/dev/null --export-json "$WORK/a.json" \
+    hyperfine -N --style none --warmup 3 --runs 30 -i 2>/dev/null --export-json "$WORK/a.json" \
       "$AUDIT audit --db $DATA/rustsec-advisory-db --no-fetch --no-yanked --json --file $lock" >/dev/null
-    hyperfine --style none --warmup 3 --runs 20 -i 2>/dev/null --export-json "$WORK/b.json" "$BIN scan $lock -f json -o $WORK/o.json" >/dev/null
+    hyperfine -N --style none --warmup 3 --runs 30 -i 2>/dev/null --export-json "$WORK/b.json" "$BIN scan $lock -f json" >/dev/null
     python3 - "$WORK/a.json" "$WORK/b.json" "$proj" "$same" <<'PY'
 import json, sys
 a = json.load(open(sys.argv[1]))["results"][0]["median"]; b = json.load(open(sys.argv[2]))["results"][0]["median"]

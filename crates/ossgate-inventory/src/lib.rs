@@ -8,7 +8,6 @@ mod extractors;
 mod lines;
 
 use ossgate_model::{Component, Location};
-use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -210,31 +209,29 @@ pub fn collect(path: &Path, opts: &Options) -> Result<Inventory, ExtractError> {
 
 /// Merges components with the same purl: locations and edges are united, a component direct
 /// anywhere is direct, and the widest scope wins.
-fn dedupe(all: Vec<Component>) -> Vec<Component> {
-    let mut by_purl: BTreeMap<String, Component> = BTreeMap::new();
+fn dedupe(mut all: Vec<Component>) -> Vec<Component> {
+    all.sort_by(|a, b| a.purl.cmp(&b.purl));
+    let mut out: Vec<Component> = Vec::with_capacity(all.len());
     for c in all {
-        match by_purl.get_mut(&c.purl) {
-            Some(existing) => {
+        match out.last_mut() {
+            Some(existing) if existing.purl == c.purl => {
                 existing.direct |= c.direct;
                 existing.scope = existing.scope.widest(c.scope);
                 existing.locations.extend(c.locations);
                 existing.dependencies.extend(c.dependencies);
             }
-            None => {
-                by_purl.insert(c.purl.clone(), c);
-            }
+            _ => out.push(c),
         }
     }
-    by_purl
-        .into_values()
-        .map(|mut c| {
+    for c in &mut out {
+        if c.locations.len() > 1 {
             c.locations.sort();
             c.locations.dedup();
-            c.dependencies.sort();
-            c.dependencies.dedup();
-            c
-        })
-        .collect()
+        }
+        c.dependencies.sort();
+        c.dependencies.dedup();
+    }
+    out
 }
 
 /// A location in `file` at 1-based `line`.

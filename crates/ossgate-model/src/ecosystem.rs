@@ -1,4 +1,5 @@
 use serde::{Serialize, Serializer};
+use std::borrow::Cow;
 use std::fmt;
 
 /// A package ecosystem, named as the OSV schema names it.
@@ -83,12 +84,39 @@ impl Ecosystem {
     /// - NuGet and Packagist: package ids are case-insensitive.
     /// - npm, Go, Maven, RubyGems, others: case-sensitive, taken as written.
     pub fn normalize_name(&self, name: &str) -> String {
+        self.normalized(name).into_owned()
+    }
+
+    /// [`Ecosystem::normalize_name`], borrowing when the name is already in normal form.
+    pub fn normalized<'a>(&self, name: &'a str) -> Cow<'a, str> {
         let name = name.trim();
         match self {
-            Ecosystem::PyPI => pep503(name),
-            Ecosystem::CratesIo => name.to_ascii_lowercase().replace('_', "-"),
-            Ecosystem::NuGet | Ecosystem::Packagist => name.to_ascii_lowercase(),
-            _ => name.to_string(),
+            Ecosystem::PyPI => {
+                let normal = name
+                    .bytes()
+                    .all(|b| !b.is_ascii_uppercase() && b != b'_' && b != b'.')
+                    && !name.contains("--");
+                if normal {
+                    Cow::Borrowed(name)
+                } else {
+                    Cow::Owned(pep503(name))
+                }
+            }
+            Ecosystem::CratesIo => {
+                if name.bytes().any(|b| b.is_ascii_uppercase() || b == b'_') {
+                    Cow::Owned(name.to_ascii_lowercase().replace('_', "-"))
+                } else {
+                    Cow::Borrowed(name)
+                }
+            }
+            Ecosystem::NuGet | Ecosystem::Packagist => {
+                if name.bytes().any(|b| b.is_ascii_uppercase()) {
+                    Cow::Owned(name.to_ascii_lowercase())
+                } else {
+                    Cow::Borrowed(name)
+                }
+            }
+            _ => Cow::Borrowed(name),
         }
     }
 
@@ -190,6 +218,15 @@ mod tests {
             "serde-json"
         );
         assert_eq!(Ecosystem::Npm.normalize_name("JSONStream"), "JSONStream");
+        assert_eq!(Ecosystem::PyPI.normalize_name("a--b"), "a-b");
+        assert!(matches!(
+            Ecosystem::PyPI.normalized("django-rest"),
+            Cow::Borrowed(_)
+        ));
+        assert!(matches!(
+            Ecosystem::CratesIo.normalized("serde-json"),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]

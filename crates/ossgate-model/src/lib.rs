@@ -64,6 +64,11 @@ impl Component {
         let name = name.into();
         let version = version.into();
         let purl = ecosystem.purl(&name, Some(&version));
+        Component::with_purl(ecosystem, name, version, purl)
+    }
+
+    /// Builds a component whose purl the caller has already built with [`Ecosystem::purl`].
+    pub fn with_purl(ecosystem: Ecosystem, name: String, version: String, purl: String) -> Self {
         Component {
             ecosystem,
             name,
@@ -74,13 +79,5 @@ impl Component {
             scope: Scope::Runtime,
             dependencies: Vec::new(),
         }
-    }
-
-    /// The key under which advisories for this package are stored: ecosystem and normalised name.
-    pub fn package_key(&self) -> (String, String) {
-        (
-            self.ecosystem.as_str().to_string(),
-            self.ecosystem.normalize_name(&self.name),
-        )
     }
 }

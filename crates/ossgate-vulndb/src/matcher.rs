@@ -4,9 +4,10 @@
 use crate::record::{Header, severity_of};
 use ossgate_model::osv::{Affected, Event, RangeType};
 use ossgate_model::{Component, Finding, Kev, Severity};
-use ossgate_store::{AdvisoryStore, StoreError};
+use ossgate_store::{AdvisoryStore, Candidate, StoreError};
 use ossgate_version::{Decision, SchemeKind, dispatch, evaluate_with, for_ecosystem};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 
@@ -40,9 +41,12 @@ pub fn match_components(
 ) -> Result<Matches, StoreError> {
     let mut out = Matches::default();
     // Components grouped by package, so each package is looked up once.
-    let mut by_package: BTreeMap<(String, String), Vec<&Component>> = BTreeMap::new();
+    let mut by_package: BTreeMap<(&str, Cow<str>), Vec<&Component>> = BTreeMap::new();
     for c in components {
-        by_package.entry(c.package_key()).or_default().push(c);
+        by_package
+            .entry((c.ecosystem.as_str(), c.ecosystem.normalized(&c.name)))
+            .or_default()
+            .push(c);
     }
     let mut headers: HashMap<String, Rc<Header>> = HashMap::new();
     let mut kev_cache: HashMap<String, Option<Kev>> = HashMap::new();
@@ -50,21 +54,21 @@ pub fn match_components(
     // One query per ecosystem for all of its packages: one read snapshot, one index walk.
     let mut by_eco: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (eco, name) in by_package.keys() {
-        by_eco.entry(eco.as_str()).or_default().push(name.as_str());
+        by_eco.entry(eco).or_default().push(name.as_ref());
     }
-    let mut rows_by_package: HashMap<(String, String), Vec<ossgate_store::Candidate>> =
-        HashMap::new();
+    let mut rows_by_package: HashMap<&str, HashMap<String, Vec<Candidate>>> = HashMap::new();
     for (eco, names) in by_eco {
+        let rows = rows_by_package.entry(eco).or_default();
         for (name, row) in store.candidates_many(eco, &names)? {
-            rows_by_package
-                .entry((eco.to_string(), name))
-                .or_default()
-                .push(row);
+            rows.entry(name).or_default().push(row);
         }
     }
 
-    for (key, comps) in by_package {
-        let Some(rows) = rows_by_package.remove(&key) else {
+    for ((eco, name), comps) in by_package {
+        let Some(rows) = rows_by_package
+            .get_mut(eco)
+            .and_then(|m| m.remove(name.as_ref()))
+        else {
             continue;
         };
         // (advisory id, parsed entries) in store order.

@@ -7,24 +7,28 @@ use crate::lines::header_lines;
 use crate::{ExtractError, Extracted, Extractor, SourceFile, loc};
 use ossgate_model::{Component, Ecosystem};
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 pub struct CargoLock;
 
 #[derive(Deserialize)]
-struct Lock {
-    #[serde(default)]
-    package: Vec<Package>,
+struct Lock<'a> {
+    #[serde(default, borrow)]
+    package: Vec<Package<'a>>,
 }
 
 #[derive(Deserialize)]
-struct Package {
-    name: String,
-    version: String,
-    source: Option<String>,
-    #[serde(default)]
-    dependencies: Vec<String>,
+struct Package<'a> {
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+    #[serde(borrow)]
+    version: Cow<'a, str>,
+    #[serde(borrow)]
+    source: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    dependencies: Vec<Cow<'a, str>>,
 }
 
 fn is_crates_io(source: &str) -> bool {
@@ -51,22 +55,33 @@ impl Extractor for CargoLock {
             }
         };
 
-        // name -> versions, to resolve `dependencies = ["name"]` entries that omit the version.
-        let mut versions: HashMap<&str, Vec<&str>> = HashMap::new();
-        for p in &lock.package {
-            versions.entry(&p.name).or_default().push(&p.version);
+        // Each package's purl, built once; edges refer to packages by index.
+        let purls: Vec<String> = lock
+            .package
+            .iter()
+            .map(|p| Ecosystem::CratesIo.purl(&p.name, Some(&p.version)))
+            .collect();
+        // name -> [(version, index)], to resolve `"name"` and `"name version (source)"`.
+        let mut by_name: HashMap<&str, Vec<(&str, usize)>> = HashMap::new();
+        for (i, p) in lock.package.iter().enumerate() {
+            by_name
+                .entry(p.name.as_ref())
+                .or_default()
+                .push((p.version.as_ref(), i));
         }
-        let resolve = |dep: &str| -> Option<(String, String)> {
+        let resolve = |dep: &str| -> Option<usize> {
             let mut parts = dep.split(' ');
-            let name = parts.next()?;
-            let version = match parts.next() {
-                Some(v) => v.to_string(),
-                None => versions.get(name)?.first()?.to_string(),
-            };
-            Some((name.to_string(), version))
+            let candidates = by_name.get(parts.next()?)?;
+            match parts.next() {
+                Some(v) => candidates
+                    .iter()
+                    .find(|(ver, _)| *ver == v)
+                    .map(|(_, i)| *i),
+                None => candidates.first().map(|(_, i)| *i),
+            }
         };
 
-        let mut direct: HashSet<(String, String)> = HashSet::new();
+        let mut direct: HashSet<usize> = HashSet::new();
         for p in lock.package.iter().filter(|p| p.source.is_none()) {
             direct.extend(p.dependencies.iter().filter_map(|d| resolve(d)));
         }
@@ -76,14 +91,19 @@ impl Extractor for CargoLock {
             if !p.source.as_deref().is_some_and(is_crates_io) {
                 continue;
             }
-            let mut c = Component::new(Ecosystem::CratesIo, &p.name, &p.version);
+            let mut c = Component::with_purl(
+                Ecosystem::CratesIo,
+                p.name.to_string(),
+                p.version.to_string(),
+                purls[i].clone(),
+            );
             c.locations.push(loc(&file.display, lines.get(i).copied()));
-            c.direct = direct.contains(&(p.name.clone(), p.version.clone()));
+            c.direct = direct.contains(&i);
             c.dependencies = p
                 .dependencies
                 .iter()
                 .filter_map(|d| resolve(d))
-                .map(|(n, v)| Ecosystem::CratesIo.purl(&n, Some(&v)))
+                .map(|j| purls[j].clone())
                 .collect();
             out.components.push(c);
         }
@@ -96,7 +116,7 @@ impl Extractor for CargoLock {
 /// `None` at the first line outside that layout, so the caller falls back to the full TOML
 /// parser: hand-edited or unusual files are still read exactly. Written by hand because this
 /// is the scan's hot path, and the general TOML parser takes about 60% of a Cargo.lock scan.
-fn fast_parse(text: &str) -> Option<(Lock, Vec<u32>)> {
+fn fast_parse(text: &str) -> Option<(Lock<'_>, Vec<u32>)> {
     fn string(v: &str) -> Option<&str> {
         let inner = v.strip_prefix('"')?.strip_suffix('"')?;
         // Escapes would need the real parser.
@@ -114,7 +134,7 @@ fn fast_parse(text: &str) -> Option<(Lock, Vec<u32>)> {
                 in_deps = false;
             } else {
                 let dep = string(line.strip_suffix(',').unwrap_or(line))?;
-                packages.last_mut()?.dependencies.push(dep.to_string());
+                packages.last_mut()?.dependencies.push(Cow::Borrowed(dep));
             }
             continue;
         }
@@ -123,8 +143,8 @@ fn fast_parse(text: &str) -> Option<(Lock, Vec<u32>)> {
         }
         if line == "[[package]]" {
             packages.push(Package {
-                name: String::new(),
-                version: String::new(),
+                name: Cow::Borrowed(""),
+                version: Cow::Borrowed(""),
                 source: None,
                 dependencies: Vec::new(),
             });
@@ -157,9 +177,9 @@ fn fast_parse(text: &str) -> Option<(Lock, Vec<u32>)> {
         }
         let pkg = packages.last_mut()?;
         match key {
-            "name" => pkg.name = string(value)?.to_string(),
-            "version" => pkg.version = string(value)?.to_string(),
-            "source" => pkg.source = Some(string(value)?.to_string()),
+            "name" => pkg.name = Cow::Borrowed(string(value)?),
+            "version" => pkg.version = Cow::Borrowed(string(value)?),
+            "source" => pkg.source = Some(Cow::Borrowed(string(value)?)),
             "checksum" => {
                 string(value)?;
             }
@@ -168,7 +188,7 @@ fn fast_parse(text: &str) -> Option<(Lock, Vec<u32>)> {
                 // A one-line array: `["a", "b 1.0.0"]`.
                 let inner = value.strip_prefix('[')?.strip_suffix(']')?.trim();
                 for item in inner.split(',').map(str::trim).filter(|x| !x.is_empty()) {
-                    pkg.dependencies.push(string(item)?.to_string());
+                    pkg.dependencies.push(Cow::Borrowed(string(item)?));
                 }
             }
             _ => return None,
