@@ -635,6 +635,34 @@ fn a_killed_import_leaves_the_previous_data_intact() {
     assert_eq!(env.status_records(), before + 10);
 }
 
+#[test]
+fn a_scan_does_not_wait_for_a_running_import() {
+    let env = demo_env();
+    // Another process's import in progress: a write transaction holding the store's write lock,
+    // with uncommitted rows.
+    let conn = rusqlite::Connection::open(env.home.path().join("ossgate.db")).unwrap();
+    conn.execute_batch(
+        "BEGIN IMMEDIATE; DELETE FROM affected; DELETE FROM advisory; UPDATE meta SET value = 0;",
+    )
+    .unwrap();
+    let lock = repo_root().join("examples/demo-project/rust/Cargo.lock");
+    let started = std::time::Instant::now();
+    let (code, v) = env.json(&["scan", lock.to_str().unwrap(), "-f", "json"]);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "the scan waited"
+    );
+    assert_eq!(code, 1, "the scan reads the last committed data: {v}");
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["id"] == "RUSTSEC-2023-0071")
+    );
+    conn.execute_batch("ROLLBACK").unwrap();
+}
+
 /// A one-thread HTTP/1.1 server on loopback serving `/<eco>/all.zip` with an ETag, answering
 /// 304 to a matching If-None-Match. Records each request's path and validator.
 /// (request path, If-None-Match value) of each request seen.
