@@ -9,8 +9,15 @@
 //! in one of its `SEMVER`/`ECOSYSTEM` ranges. `GIT` ranges cannot be evaluated without the
 //! repository's commit graph and are never guessed at.
 
+pub mod alpine;
+pub mod debian;
+pub mod maven;
+pub mod num;
+pub mod nuget;
 pub mod pep440;
 pub mod range;
+pub mod rpm;
+pub mod rubygems;
 pub mod semver;
 
 use ossgate_model::Ecosystem;
@@ -55,7 +62,9 @@ pub enum SchemeKind {
 /// Which scheme orders an ecosystem's `ECOSYSTEM` ranges; `None` when not (yet) supported.
 pub fn for_ecosystem(eco: &Ecosystem) -> Option<SchemeKind> {
     match eco {
-        Ecosystem::CratesIo | Ecosystem::Npm => Some(SchemeKind::SemVer),
+        Ecosystem::CratesIo | Ecosystem::Npm | Ecosystem::Go | Ecosystem::Hex => {
+            Some(SchemeKind::SemVer)
+        }
         Ecosystem::PyPI => Some(SchemeKind::Pep440),
         _ => None,
     }

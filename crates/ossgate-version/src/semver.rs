@@ -1,28 +1,33 @@
 //! SemVer 2.0.0 precedence (semver.org, section 11), as OSV's `SEMVER` range type and the
-//! crates.io and npm ecosystems use it.
+//! crates.io, npm, Go, Hex, Pub, SwiftURL and GitHub Actions ecosystems use it.
 //!
 //! Written by hand rather than with the `semver` crate: that crate's `Ord` compares build
-//! metadata (precedence must ignore it) and it rejects the slightly loose spellings real
-//! advisories carry. Leniencies, all documented here: a leading `v` or `=` is dropped, and a
-//! version with one or two numeric parts is padded with zeros (`1.2` reads as `1.2.0`), as
-//! node-semver's loose mode and OSV.dev's own matcher do.
+//! metadata (precedence must ignore it), it limits numbers to 64 bits and it rejects the loose
+//! spellings real advisories and tags carry. Leniencies, all documented here and matching
+//! osv-scalibr's reading of the same data:
+//! - a leading `v`, `V` or `=` is dropped;
+//! - one or two numeric parts are padded with zeros (`1.2` reads as `1.2.0`);
+//! - a fourth and later numeric part is build metadata (`1.1.3.4.5` = `1.1.3`);
+//! - a pre-release may follow the numbers without `-` (`1.36.0rc1`);
+//! - numbers have any size.
 
+use crate::num::Num;
 use crate::{Scheme, VersionError};
 use std::cmp::Ordering;
 use std::fmt;
 
 #[derive(Debug, Clone)]
 pub struct SemVer {
-    pub major: u64,
-    pub minor: u64,
-    pub patch: u64,
+    pub major: Num,
+    pub minor: Num,
+    pub patch: Num,
     pub pre: Vec<Ident>,
     pub build: Option<Box<str>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ident {
-    Num(u64),
+    Num(Num),
     Alpha(Box<str>),
 }
 
@@ -44,19 +49,13 @@ impl PartialOrd for Ident {
     }
 }
 
-fn parse_num(part: &str, whole: &str) -> Result<u64, VersionError> {
-    if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(VersionError::new(
-            whole,
-            "expected a number in the version core",
-        ));
-    }
-    part.parse::<u64>()
-        .map_err(|_| VersionError::new(whole, "number too large"))
+fn valid_ident(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
 impl SemVer {
     pub fn parse(input: &str) -> Result<SemVer, VersionError> {
+        let err = |why: &str| VersionError::new(input, why);
         let s = input.trim();
         let s = s.strip_prefix('=').unwrap_or(s).trim_start();
         let s = s
@@ -64,67 +63,87 @@ impl SemVer {
             .or_else(|| s.strip_prefix('V'))
             .unwrap_or(s);
         if s.is_empty() {
-            return Err(VersionError::new(input, "empty version"));
+            return Err(err("empty version"));
         }
-        let (rest, build) = match s.split_once('+') {
-            Some((r, b)) => {
-                if b.is_empty() || !b.split('.').all(valid_ident) {
-                    return Err(VersionError::new(input, "bad build metadata"));
-                }
-                (r, Some(b.into()))
+        let bytes = s.as_bytes();
+        let mut nums: [Num; 3] = [Num::ZERO, Num::ZERO, Num::ZERO];
+        let mut i = 0;
+        let mut part = 0;
+        let mut rest_is_build = false;
+        loop {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
             }
-            None => (s, None),
-        };
-        let (core, pre) = match rest.split_once('-') {
-            Some((c, p)) => (c, Some(p)),
-            None => (rest, None),
-        };
-        let mut nums = core.split('.');
-        let major = parse_num(nums.next().unwrap_or(""), input)?;
-        let minor = nums.next().map(|p| parse_num(p, input)).transpose()?;
-        let patch = nums.next().map(|p| parse_num(p, input)).transpose()?;
-        if nums.next().is_some() {
-            return Err(VersionError::new(input, "more than three numeric parts"));
-        }
-        let pre = match pre {
-            None => Vec::new(),
-            Some(p) => {
-                if p.is_empty() {
-                    return Err(VersionError::new(input, "empty pre-release"));
+            nums[part] = Num::parse(&s[start..i]).ok_or_else(|| err("expected a number"))?;
+            part += 1;
+            if i < bytes.len() && bytes[i] == b'.' {
+                if part == 3 {
+                    rest_is_build = true;
+                    i += 1;
+                    break;
                 }
-                p.split('.')
-                    .map(|id| {
-                        if !valid_ident(id) {
-                            Err(VersionError::new(input, "bad pre-release identifier"))
-                        } else if id.bytes().all(|b| b.is_ascii_digit()) {
-                            id.parse::<u64>()
-                                .map(Ident::Num)
-                                .map_err(|_| VersionError::new(input, "number too large"))
-                        } else {
-                            Ok(Ident::Alpha(id.into()))
-                        }
-                    })
-                    .collect::<Result<Vec<_>, _>>()?
+                i += 1;
+                continue;
+            }
+            break;
+        }
+        let tail = &s[i..];
+        let (pre, build) = if rest_is_build {
+            ("", Some(tail))
+        } else {
+            let tail = tail.strip_prefix('-').unwrap_or(tail);
+            match tail.split_once('+') {
+                Some((p, b)) => (p, Some(b)),
+                None => (tail, None),
             }
         };
+        if i < bytes.len() && !rest_is_build && pre.is_empty() && build.is_none() {
+            return Err(err("empty pre-release"));
+        }
+        if let Some(b) = build
+            && (b.is_empty() || !b.split('.').all(valid_ident))
+        {
+            return Err(err("bad build metadata"));
+        }
+        let pre = if pre.is_empty() {
+            if tail_has_dash_only(&s[i..]) {
+                return Err(err("empty pre-release"));
+            }
+            Vec::new()
+        } else {
+            pre.split('.')
+                .map(|id| {
+                    if !valid_ident(id) {
+                        Err(err("bad pre-release identifier"))
+                    } else if let Some(n) = Num::parse(id) {
+                        Ok(Ident::Num(n))
+                    } else {
+                        Ok(Ident::Alpha(id.into()))
+                    }
+                })
+                .collect::<Result<Vec<_>, _>>()?
+        };
+        let [major, minor, patch] = nums;
         Ok(SemVer {
             major,
-            minor: minor.unwrap_or(0),
-            patch: patch.unwrap_or(0),
+            minor,
+            patch,
             pre,
-            build,
+            build: build.map(Into::into),
         })
     }
 }
 
-fn valid_ident(id: &str) -> bool {
-    !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+/// `1.2.3-` and `1.2.3-+b`: a dash with nothing after it.
+fn tail_has_dash_only(tail: &str) -> bool {
+    tail == "-" || tail.starts_with("-+")
 }
 
 impl Ord for SemVer {
     fn cmp(&self, other: &Self) -> Ordering {
-        (self.major, self.minor, self.patch)
-            .cmp(&(other.major, other.minor, other.patch))
+        (&self.major, &self.minor, &self.patch)
+            .cmp(&(&other.major, &other.minor, &other.patch))
             .then_with(|| match (self.pre.is_empty(), other.pre.is_empty()) {
                 // A pre-release has lower precedence than the release itself.
                 (true, true) => Ordering::Equal,
@@ -179,8 +198,8 @@ impl Scheme for SemVerScheme {
     /// Cargo's and npm's caret rule: the left-most non-zero part is the compatibility boundary.
     fn is_breaking(from: &SemVer, to: &SemVer) -> bool {
         from.major != to.major
-            || (from.major == 0 && from.minor != to.minor)
-            || (from.major == 0 && from.minor == 0 && from.patch != to.patch)
+            || (from.major.is_zero() && from.minor != to.minor)
+            || (from.major.is_zero() && from.minor.is_zero() && from.patch != to.patch)
     }
     fn is_prerelease(v: &SemVer) -> bool {
         !v.pre.is_empty()
@@ -231,7 +250,11 @@ mod tests {
         assert_eq!(v("v1.2.3"), v("1.2.3"));
         assert_eq!(v("=1.2.3"), v("1.2.3"));
         assert_eq!(v("1.2"), v("1.2.0"));
-        assert_eq!(v("0.0.0-0").pre, vec![Ident::Num(0)]);
+        assert_eq!(v("0.0.0-0").pre, vec![Ident::Num(Num::ZERO)]);
+        assert_eq!(v("1.1.3.4.5"), v("1.1.3"));
+        assert!(v("1.36.0rc1") < v("1.36.0"));
+        assert!(v("1.36.0rc1") > v("1.35.0"));
+        assert!(v("999999999999999999999999999991") < v("999999999999999999999999999999"));
         assert!(v("0.0.0-0") < v("0.0.0"));
     }
 
@@ -240,12 +263,15 @@ mod tests {
         for bad in [
             "",
             "a.b.c",
-            "1.2.3.4",
             "1.2.3-",
             "1.2.3+",
             "1..2",
             "1.2.3-a..b",
             "1.x",
+            "v",
+            "1.2.3-+b",
+            "1.2.3.",
+            "-1",
         ] {
             assert!(SemVer::parse(bad).is_err(), "{bad:?} should not parse");
         }
