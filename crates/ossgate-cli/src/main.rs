@@ -6,6 +6,7 @@ mod progress;
 mod report;
 mod scan;
 mod table;
+mod version;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -48,6 +49,9 @@ enum Command {
     /// Manage the local advisory store.
     #[command(subcommand)]
     Db(db::DbCommand),
+    /// Compare versions and evaluate OSV ranges under an ecosystem's rules.
+    #[command(subcommand)]
+    Version(version::VersionCommand),
 }
 
 /// Settings every command shares.
@@ -91,6 +95,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => scan::run(&ctx, args),
         Command::Db(cmd) => db::run(&ctx, cmd),
+        Command::Version(cmd) => version::run(&ctx, cmd),
     };
     match result {
         Ok(code) => code,

@@ -12,8 +12,8 @@
 pub mod alpine;
 pub mod debian;
 pub mod maven;
-pub mod num;
 pub mod nuget;
+pub mod num;
 pub mod pep440;
 pub mod range;
 pub mod rpm;
@@ -58,6 +58,9 @@ pub enum SchemeKind {
     SemVer,
     Pep440,
 }
+
+/// The OSV ecosystems whose versions ossgate orders.
+pub const SUPPORTED: &[&str] = &["crates.io", "npm", "PyPI", "Go", "Hex"];
 
 /// Which scheme orders an ecosystem's `ECOSYSTEM` ranges; `None` when not (yet) supported.
 pub fn for_ecosystem(eco: &Ecosystem) -> Option<SchemeKind> {

@@ -544,12 +544,22 @@ mod tests {
             assert!(!v(a).is_legacy(), "{a} is PEP 440");
         }
         assert_eq!(v("1.0.a.10").to_string(), "1.0a10");
-        assert_eq!(v("1!2.0-preview-2.post3.dev4+Ubuntu_1").to_string(), "1!2.0rc2.post3.dev4+ubuntu.1");
+        assert_eq!(
+            v("1!2.0-preview-2.post3.dev4+Ubuntu_1").to_string(),
+            "1!2.0rc2.post3.dev4+ubuntu.1"
+        );
     }
 
     #[test]
     fn legacy_versions_sort_before_pep440_and_among_themselves() {
-        for s in ["0.1-bulbasaur", "1gamma", "2019.12.304 // x", "1.2.4.gamma", "1.0.g1", "dev"] {
+        for s in [
+            "0.1-bulbasaur",
+            "1gamma",
+            "2019.12.304 // x",
+            "1.2.4.gamma",
+            "1.0.g1",
+            "dev",
+        ] {
             assert!(v(s).is_legacy(), "{s}");
         }
         assert!(v("1gamma") < v("0.0.1"));

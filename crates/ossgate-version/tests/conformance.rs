@@ -9,12 +9,19 @@ use std::path::PathBuf;
 fn fixtures() -> Option<PathBuf> {
     let data = std::env::var_os("OSSGATE_DATA")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data")));
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"))
+        });
     let dir = data.join("peer-fixtures/versions");
     if dir.is_dir() {
         return Some(dir);
     }
-    assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "fixtures missing at {}", dir.display());
+    assert_ne!(
+        std::env::var("CI").as_deref(),
+        Ok("true"),
+        "fixtures missing at {}",
+        dir.display()
+    );
     eprintln!("skipped: no version fixtures at {}", dir.display());
     None
 }
@@ -49,13 +56,23 @@ fn check(file: &str, eco: Ecosystem) -> usize {
             )),
         }
     }
-    assert!(failures.is_empty(), "{} of {n} failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {n} failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     n
 }
 
 #[test]
 fn semver_fixtures_for_npm_crates_go_hex() {
-    for eco in [Ecosystem::Npm, Ecosystem::CratesIo, Ecosystem::Go, Ecosystem::Hex] {
+    for eco in [
+        Ecosystem::Npm,
+        Ecosystem::CratesIo,
+        Ecosystem::Go,
+        Ecosystem::Hex,
+    ] {
         let n = check("semver.txt", eco);
         assert!(n == 0 || n >= 80);
     }
@@ -66,3 +83,99 @@ fn pypi_fixtures() {
     let n = check("pypi.txt", Ecosystem::PyPI);
     assert!(n == 0 || n >= 37);
 }
+
+/// OSV.dev enumerates `versions` for PyPI records from their ECOSYSTEM ranges and PyPI's
+/// release list. Evaluating the ranges alone must say "affected" for every enumerated version.
+/// Disagreements are listed with their record id; the ones that remain are explained in
+/// `EXPLAINED` below.
+#[test]
+fn pypi_ranges_reproduce_osv_dev_enumerations() {
+    let Some(dir) = fixtures() else { return };
+    let zip_path = dir.join("../../osv/PyPI.zip");
+    let file = std::fs::File::open(&zip_path).unwrap();
+    let mut archive = zip::ZipArchive::new(file).unwrap();
+    let eco = Ecosystem::PyPI;
+    let mut checked = 0usize;
+    let mut disagreements: Vec<String> = Vec::new();
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).unwrap();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut f, &mut text).unwrap();
+        let rec: ossgate_model::osv::OsvRecord = serde_json::from_str(&text).unwrap();
+        if rec.withdrawn.is_some() {
+            continue;
+        }
+        for (k, a) in rec.affected.iter().enumerate() {
+            let has_eco_range = a
+                .ranges
+                .iter()
+                .any(|r| r.kind == ossgate_model::osv::RangeType::Ecosystem);
+            if a.versions.is_empty() || !has_eco_range {
+                continue;
+            }
+            let ranges_only = ossgate_model::osv::Affected {
+                versions: Vec::new(),
+                ..a.clone()
+            };
+            for v in &a.versions {
+                checked += 1;
+                let d = ossgate_version::evaluate(&eco, &ranges_only, v);
+                if !d.is_affected() {
+                    disagreements.push(format!("{} affected[{k}] {v}: {d:?}", rec.id));
+                }
+            }
+        }
+    }
+    let unexplained: Vec<&String> = disagreements
+        .iter()
+        .filter(|d| {
+            !EXPLAINED
+                .iter()
+                .any(|(id, _)| d.starts_with(&format!("{id} ")))
+        })
+        .collect();
+    eprintln!(
+        "{checked} enumerated versions checked, {} disagreements ({} explained)",
+        disagreements.len(),
+        disagreements.len() - unexplained.len()
+    );
+    assert!(checked > 100_000, "{checked}");
+    // Every explanation is still needed: a fixed record must leave the list.
+    for (id, _) in EXPLAINED {
+        assert!(
+            disagreements
+                .iter()
+                .any(|d| d.starts_with(&format!("{id} "))),
+            "{id} no longer disagrees: remove its explanation"
+        );
+    }
+    assert!(
+        unexplained.is_empty(),
+        "{} unexplained disagreements:\n{}",
+        unexplained.len(),
+        unexplained
+            .iter()
+            .take(60)
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+/// Records whose enumeration and ranges disagree for a reason outside version ordering.
+const EXPLAINED: &[(&str, &str)] = &[
+    (
+        "PYSEC-2021-114",
+        "wagtail: one ECOSYSTEM range holds overlapping intervals (introduced 2.11, fixed 2.11.7, \
+         introduced 0, fixed 2.11.6, ...). The schema's algorithm sorts the events and so closes \
+         the interval at 2.11.6; OSV.dev's enumeration read the pairs in record order and kept \
+         2.11.6. ossgate follows the schema.",
+    ),
+    (
+        "PYSEC-2023-61",
+        "django: the enumeration lists 3.2a1, 3.2b1, 3.2rc1, 4.2a1, 4.2b1, 4.2rc1, which came from \
+         the record's GIT range (tags reachable from the introducing commit). The ECOSYSTEM range \
+         says introduced 3.2 / 4.2, and under PEP 440 a pre-release sorts before its release \
+         (3.2a1 < 3.2), so the ranges alone do not cover them.",
+    ),
+];
