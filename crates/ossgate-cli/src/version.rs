@@ -42,7 +42,7 @@ fn scheme(ecosystem: &str) -> anyhow::Result<(Ecosystem, SchemeKind)> {
     let kind = for_ecosystem(&eco).ok_or_else(|| {
         anyhow!(
             "no version ordering for ecosystem `{ecosystem}` (supported: {})",
-            ossgate_version::SUPPORTED.join(", ")
+            ossgate_version::supported().join(", ")
         )
     })?;
     Ok((eco, kind))

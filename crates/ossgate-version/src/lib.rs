@@ -11,9 +11,11 @@
 
 pub mod alpine;
 pub mod debian;
+pub mod dotted;
 pub mod maven;
 pub mod nuget;
 pub mod num;
+pub mod packagist;
 pub mod pep440;
 pub mod range;
 pub mod rpm;
@@ -57,20 +59,38 @@ pub trait Scheme {
 pub enum SchemeKind {
     SemVer,
     Pep440,
+    Pub,
+    Packagist,
+    Hackage,
+    Cran,
 }
 
-/// The OSV ecosystems whose versions ossgate orders.
-pub const SUPPORTED: &[&str] = &["crates.io", "npm", "PyPI", "Go", "Hex"];
+/// The OSV ecosystems whose versions ossgate orders, and the scheme of each.
+pub const ECOSYSTEMS: &[(&str, SchemeKind)] = &[
+    ("crates.io", SchemeKind::SemVer),
+    ("npm", SchemeKind::SemVer),
+    ("Go", SchemeKind::SemVer),
+    ("Hex", SchemeKind::SemVer),
+    ("SwiftURL", SchemeKind::SemVer),
+    ("GitHub Actions", SchemeKind::SemVer),
+    ("Julia", SchemeKind::SemVer),
+    ("PyPI", SchemeKind::Pep440),
+    ("Pub", SchemeKind::Pub),
+    ("Packagist", SchemeKind::Packagist),
+    ("Hackage", SchemeKind::Hackage),
+    ("GHC", SchemeKind::Hackage),
+    ("CRAN", SchemeKind::Cran),
+];
+
+/// The names of [`ECOSYSTEMS`], for messages.
+pub fn supported() -> Vec<&'static str> {
+    ECOSYSTEMS.iter().map(|(n, _)| *n).collect()
+}
 
 /// Which scheme orders an ecosystem's `ECOSYSTEM` ranges; `None` when not (yet) supported.
 pub fn for_ecosystem(eco: &Ecosystem) -> Option<SchemeKind> {
-    match eco {
-        Ecosystem::CratesIo | Ecosystem::Npm | Ecosystem::Go | Ecosystem::Hex => {
-            Some(SchemeKind::SemVer)
-        }
-        Ecosystem::PyPI => Some(SchemeKind::Pep440),
-        _ => None,
-    }
+    let name = eco.as_str();
+    ECOSYSTEMS.iter().find(|(n, _)| *n == name).map(|(_, k)| *k)
 }
 
 /// Runs `$body` with `$S` bound to the scheme type of `$kind`.
@@ -84,6 +104,22 @@ macro_rules! dispatch {
             }
             $crate::SchemeKind::Pep440 => {
                 type $S = $crate::pep440::Pep440Scheme;
+                $body
+            }
+            $crate::SchemeKind::Pub => {
+                type $S = $crate::semver::PubScheme;
+                $body
+            }
+            $crate::SchemeKind::Packagist => {
+                type $S = $crate::packagist::PackagistScheme;
+                $body
+            }
+            $crate::SchemeKind::Hackage => {
+                type $S = $crate::dotted::HackageScheme;
+                $body
+            }
+            $crate::SchemeKind::Cran => {
+                type $S = $crate::dotted::CranScheme;
                 $body
             }
         }

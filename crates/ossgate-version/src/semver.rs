@@ -206,6 +206,70 @@ impl Scheme for SemVerScheme {
     }
 }
 
+/// Dart's pub versions (pub_semver): SemVer, except that build metadata orders too: after the
+/// pre-release, a version without build metadata sorts before one with it, and build
+/// identifiers compare like pre-release identifiers.
+#[derive(Debug, Clone)]
+pub struct PubVersion(pub SemVer);
+
+impl PubVersion {
+    fn build_idents(&self) -> Vec<Ident> {
+        self.0
+            .build
+            .as_deref()
+            .map(|b| {
+                b.split('.')
+                    .map(|id| Num::parse(id).map_or_else(|| Ident::Alpha(id.into()), Ident::Num))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+impl Ord for PubVersion {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0
+            .cmp(&other.0)
+            .then_with(|| match (&self.0.build, &other.0.build) {
+                (None, None) => Ordering::Equal,
+                (None, Some(_)) => Ordering::Less,
+                (Some(_), None) => Ordering::Greater,
+                (Some(_), Some(_)) => self.build_idents().cmp(&other.build_idents()),
+            })
+    }
+}
+impl PartialOrd for PubVersion {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl PartialEq for PubVersion {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for PubVersion {}
+impl fmt::Display for PubVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+pub struct PubScheme;
+
+impl Scheme for PubScheme {
+    type V = PubVersion;
+    fn parse(s: &str) -> Result<PubVersion, VersionError> {
+        SemVer::parse(s).map(PubVersion)
+    }
+    fn is_breaking(from: &PubVersion, to: &PubVersion) -> bool {
+        SemVerScheme::is_breaking(&from.0, &to.0)
+    }
+    fn is_prerelease(v: &PubVersion) -> bool {
+        SemVerScheme::is_prerelease(&v.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,6 +339,16 @@ mod tests {
         ] {
             assert!(SemVer::parse(bad).is_err(), "{bad:?} should not parse");
         }
+    }
+
+    #[test]
+    fn pub_orders_build_metadata() {
+        let p = |s| PubScheme::parse(s).unwrap();
+        assert!(p("1.0.0") < p("1.0.0+1"));
+        assert!(p("1.0.0+1") < p("1.0.0+2"));
+        assert!(p("1.0.0+2") < p("1.0.0+a"));
+        assert!(p("1.0.0-beta+9") < p("1.0.0"));
+        assert_eq!(p("1.0.0+x"), p("1.0.0+x"));
     }
 
     #[test]
