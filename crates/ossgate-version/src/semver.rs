@@ -342,6 +342,16 @@ mod tests {
     }
 
     #[test]
+    fn go_module_versions() {
+        // Pseudo-versions are pre-releases of the next patch; +incompatible is build metadata.
+        assert!(v("v0.0.0-20210101000000-abcdef123456") < v("v0.0.1"));
+        assert!(v("v1.2.4-0.20210101000000-abcdef123456") > v("v1.2.3"));
+        assert!(v("v1.2.4-0.20210101000000-abcdef123456") < v("v1.2.4"));
+        assert!(v("v1.2.3-pre.0.20210101000000-abcdef123456") > v("v1.2.3-pre"));
+        assert_eq!(v("v2.0.0+incompatible"), v("2.0.0"));
+    }
+
+    #[test]
     fn pub_orders_build_metadata() {
         let p = |s| PubScheme::parse(s).unwrap();
         assert!(p("1.0.0") < p("1.0.0+1"));
