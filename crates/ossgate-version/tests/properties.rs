@@ -36,7 +36,10 @@ fn pep440_str() -> impl Strategy<Value = String> {
 
 fn pypi_any_str() -> impl Strategy<Value = String> {
     // PEP 440 and legacy strings mixed.
-    prop_oneof![pep440_str(), "[0-9]{1,2}(\\.[0-9a-z]{1,4}){0,3}(-[a-z]{1,6})?"]
+    prop_oneof![
+        pep440_str(),
+        "[0-9]{1,2}(\\.[0-9a-z]{1,4}){0,3}(-[a-z]{1,6})?"
+    ]
 }
 
 fn composer_str() -> impl Strategy<Value = String> {
@@ -62,7 +65,11 @@ macro_rules! laws {
 laws!(semver_is_a_total_order, SchemeKind::SemVer, semver_str());
 laws!(pub_is_a_total_order, SchemeKind::Pub, semver_str());
 laws!(pep440_is_a_total_order, SchemeKind::Pep440, pypi_any_str());
-laws!(packagist_is_a_total_order, SchemeKind::Packagist, composer_str());
+laws!(
+    packagist_is_a_total_order,
+    SchemeKind::Packagist,
+    composer_str()
+);
 laws!(hackage_is_a_total_order, SchemeKind::Hackage, dotted_str());
 laws!(cran_is_a_total_order, SchemeKind::Cran, dotted_str());
 
