@@ -63,6 +63,9 @@ pub enum SchemeKind {
     Packagist,
     Hackage,
     Cran,
+    Debian,
+    Rpm,
+    Alpine,
 }
 
 /// The OSV ecosystems whose versions ossgate orders, and the scheme of each.
@@ -80,6 +83,19 @@ pub const ECOSYSTEMS: &[(&str, SchemeKind)] = &[
     ("Hackage", SchemeKind::Hackage),
     ("GHC", SchemeKind::Hackage),
     ("CRAN", SchemeKind::Cran),
+    ("Debian", SchemeKind::Debian),
+    ("Ubuntu", SchemeKind::Debian),
+    ("Alpine", SchemeKind::Alpine),
+    ("Wolfi", SchemeKind::Alpine),
+    ("Chainguard", SchemeKind::Alpine),
+    ("Red Hat", SchemeKind::Rpm),
+    ("Rocky Linux", SchemeKind::Rpm),
+    ("AlmaLinux", SchemeKind::Rpm),
+    ("SUSE", SchemeKind::Rpm),
+    ("openSUSE", SchemeKind::Rpm),
+    ("Mageia", SchemeKind::Rpm),
+    ("openEuler", SchemeKind::Rpm),
+    ("Photon OS", SchemeKind::Rpm),
 ];
 
 /// The names of [`ECOSYSTEMS`], for messages.
@@ -120,6 +136,18 @@ macro_rules! dispatch {
             }
             $crate::SchemeKind::Cran => {
                 type $S = $crate::dotted::CranScheme;
+                $body
+            }
+            $crate::SchemeKind::Debian => {
+                type $S = $crate::debian::DebianScheme;
+                $body
+            }
+            $crate::SchemeKind::Rpm => {
+                type $S = $crate::rpm::RpmScheme;
+                $body
+            }
+            $crate::SchemeKind::Alpine => {
+                type $S = $crate::alpine::AlpineScheme;
                 $body
             }
         }

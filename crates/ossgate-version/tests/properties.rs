@@ -62,6 +62,21 @@ macro_rules! laws {
     };
 }
 
+fn debian_str() -> impl Strategy<Value = String> {
+    "([0-9]:)?[0-9]{1,2}(\\.[0-9a-z~+]{1,3}){0,3}(-[0-9a-z.+~]{1,6})?"
+}
+
+fn rpm_str() -> impl Strategy<Value = String> {
+    "([0-9]:)?[0-9]{1,2}(\\.[0-9a-z~^]{1,3}){0,3}(-[0-9a-z.~^_]{1,6})?"
+}
+
+fn apk_str() -> impl Strategy<Value = String> {
+    "[0-9]{1,2}(\\.[0-9]{1,2}){0,3}[a-z]?(_(alpha|beta|pre|rc|cvs|svn|git|hg|p)[0-9]{0,2}){0,2}(-r[0-9]{1,2})?"
+}
+
+laws!(debian_is_a_total_order, SchemeKind::Debian, debian_str());
+laws!(rpm_is_a_total_order, SchemeKind::Rpm, rpm_str());
+laws!(alpine_is_a_total_order, SchemeKind::Alpine, apk_str());
 laws!(semver_is_a_total_order, SchemeKind::SemVer, semver_str());
 laws!(pub_is_a_total_order, SchemeKind::Pub, semver_str());
 laws!(pep440_is_a_total_order, SchemeKind::Pep440, pypi_any_str());
@@ -104,7 +119,8 @@ proptest! {
     #[test]
     fn parsers_never_panic(s in "\\PC{0,24}") {
         for kind in [SchemeKind::SemVer, SchemeKind::Pep440, SchemeKind::Pub, SchemeKind::Packagist,
-                     SchemeKind::Hackage, SchemeKind::Cran] {
+                     SchemeKind::Hackage, SchemeKind::Cran, SchemeKind::Debian, SchemeKind::Rpm,
+                     SchemeKind::Alpine] {
             let _ = ossgate_version::compare(kind, &s, "1.0.0");
         }
     }
