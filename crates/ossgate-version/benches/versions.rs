@@ -33,6 +33,34 @@ fn corpus(kind: SchemeKind) -> Vec<String> {
         ],
         SchemeKind::Packagist => &["1.0.0", "v2.3.4", "1.0.0-RC1", "5.4.3.2", "1.0.0-beta2-dev"],
         SchemeKind::Hackage | SchemeKind::Cran => &["1.0", "0.4.0.1", "2.3.1.2", "1.2.10", "9.2.1"],
+        SchemeKind::Maven => &[
+            "2.17.1",
+            "1.0-SNAPSHOT",
+            "5.3.18.RELEASE",
+            "31.1-jre",
+            "1.0-alpha-1",
+            "2.0.0-M3",
+        ],
+        SchemeKind::NuGet => &[
+            "13.0.1",
+            "6.0.0-preview.7.21377.19",
+            "4.3.0.0",
+            "1.0.0-beta2",
+        ],
+        SchemeKind::RubyGems => &["7.0.4", "1.13.10", "2.0.0.pre1", "0.9.5", "6.1.7.3"],
+        SchemeKind::Debian => &[
+            "1:2.34-0ubuntu3.2",
+            "1.0~rc1-1",
+            "2.36-9+deb12u4",
+            "3.0.11-1~deb12u2",
+        ],
+        SchemeKind::Rpm => &[
+            "2.34-60.el9",
+            "1:1.1.1k-7.el8_6",
+            "1.0~rc1-1",
+            "5.14.0-284.11.1.el9_2",
+        ],
+        SchemeKind::Alpine => &["1.2.3-r0", "3.1.4_rc1-r2", "2.36.0_p1-r1", "1.0a-r3"],
         #[allow(unreachable_patterns)]
         _ => &["1.0"],
     };
@@ -46,6 +74,12 @@ fn bench(c: &mut Criterion) {
         ("pub", SchemeKind::Pub),
         ("packagist", SchemeKind::Packagist),
         ("hackage", SchemeKind::Hackage),
+        ("maven", SchemeKind::Maven),
+        ("nuget", SchemeKind::NuGet),
+        ("rubygems", SchemeKind::RubyGems),
+        ("debian", SchemeKind::Debian),
+        ("rpm", SchemeKind::Rpm),
+        ("alpine", SchemeKind::Alpine),
     ];
     let mut g = c.benchmark_group("parse");
     for (name, kind) in kinds {

@@ -66,6 +66,9 @@ pub enum SchemeKind {
     Debian,
     Rpm,
     Alpine,
+    Maven,
+    NuGet,
+    RubyGems,
 }
 
 /// The OSV ecosystems whose versions ossgate orders, and the scheme of each.
@@ -83,6 +86,9 @@ pub const ECOSYSTEMS: &[(&str, SchemeKind)] = &[
     ("Hackage", SchemeKind::Hackage),
     ("GHC", SchemeKind::Hackage),
     ("CRAN", SchemeKind::Cran),
+    ("Maven", SchemeKind::Maven),
+    ("NuGet", SchemeKind::NuGet),
+    ("RubyGems", SchemeKind::RubyGems),
     ("Debian", SchemeKind::Debian),
     ("Ubuntu", SchemeKind::Debian),
     ("Alpine", SchemeKind::Alpine),
@@ -148,6 +154,18 @@ macro_rules! dispatch {
             }
             $crate::SchemeKind::Alpine => {
                 type $S = $crate::alpine::AlpineScheme;
+                $body
+            }
+            $crate::SchemeKind::Maven => {
+                type $S = $crate::maven::MavenScheme;
+                $body
+            }
+            $crate::SchemeKind::NuGet => {
+                type $S = $crate::nuget::NuGetScheme;
+                $body
+            }
+            $crate::SchemeKind::RubyGems => {
+                type $S = $crate::rubygems::RubyGemsScheme;
                 $body
             }
         }

@@ -79,6 +79,33 @@ fn semver_fixtures_for_npm_crates_go_hex() {
 }
 
 #[test]
+fn maven_fixtures() {
+    let n = check("maven.txt", Ecosystem::Maven);
+    assert!(n == 0 || n >= 100);
+}
+
+#[test]
+fn rubygems_fixtures() {
+    let n = check("rubygems.txt", Ecosystem::RubyGems);
+    assert!(n == 0 || n >= 25);
+}
+
+/// Every file in the fixture folder is covered by one of the tests above.
+#[test]
+fn every_fixture_file_is_checked() {
+    let Some(dir) = fixtures() else { return };
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        ["maven.txt", "pypi.txt", "rubygems.txt", "semver.txt"]
+    );
+}
+
+#[test]
 fn pypi_fixtures() {
     let n = check("pypi.txt", Ecosystem::PyPI);
     assert!(n == 0 || n >= 37);

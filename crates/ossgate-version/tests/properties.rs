@@ -74,6 +74,21 @@ fn apk_str() -> impl Strategy<Value = String> {
     "[0-9]{1,2}(\\.[0-9]{1,2}){0,3}[a-z]?(_(alpha|beta|pre|rc|cvs|svn|git|hg|p)[0-9]{0,2}){0,2}(-r[0-9]{1,2})?"
 }
 
+fn maven_str() -> impl Strategy<Value = String> {
+    "[0-9]{1,2}([.-]([0-9]{1,2}|alpha|beta|rc|cr|m|ga|final|sp|snapshot|release|[a-z]{1,3})){0,4}"
+}
+
+fn nuget_str() -> impl Strategy<Value = String> {
+    "[0-9]{1,2}(\\.[0-9]{1,2}){1,3}(-[a-zA-Z0-9]{1,4}(\\.[a-zA-Z0-9]{1,3}){0,2})?(\\+[a-z0-9]{1,3})?"
+}
+
+fn gem_str() -> impl Strategy<Value = String> {
+    "[0-9]{1,2}(\\.([0-9]{1,2}|[a-z]{1,4}[0-9]?)){0,4}"
+}
+
+laws!(maven_is_a_total_order, SchemeKind::Maven, maven_str());
+laws!(nuget_is_a_total_order, SchemeKind::NuGet, nuget_str());
+laws!(rubygems_is_a_total_order, SchemeKind::RubyGems, gem_str());
 laws!(debian_is_a_total_order, SchemeKind::Debian, debian_str());
 laws!(rpm_is_a_total_order, SchemeKind::Rpm, rpm_str());
 laws!(alpine_is_a_total_order, SchemeKind::Alpine, apk_str());
@@ -120,7 +135,7 @@ proptest! {
     fn parsers_never_panic(s in "\\PC{0,24}") {
         for kind in [SchemeKind::SemVer, SchemeKind::Pep440, SchemeKind::Pub, SchemeKind::Packagist,
                      SchemeKind::Hackage, SchemeKind::Cran, SchemeKind::Debian, SchemeKind::Rpm,
-                     SchemeKind::Alpine] {
+                     SchemeKind::Alpine, SchemeKind::Maven, SchemeKind::NuGet, SchemeKind::RubyGems] {
             let _ = ossgate_version::compare(kind, &s, "1.0.0");
         }
     }
