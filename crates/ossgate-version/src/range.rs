@@ -48,13 +48,6 @@ pub fn evaluate_with(
     let mut evaluated = false;
     let mut problems: Vec<String> = Vec::new();
 
-    if !entry.versions.is_empty() {
-        evaluated = true;
-        if let Some(hit) = in_versions(kind, &entry.versions, version) {
-            return Decision::Affected(format!("versions list entry {hit}"));
-        }
-    }
-
     for range in &entry.ranges {
         let scheme = match range.kind {
             RangeType::Semver => Some(SchemeKind::SemVer),
@@ -83,6 +76,14 @@ pub fn evaluate_with(
         }
     }
 
+    // The versions list last: ranges are a few events, lists can hold hundreds of versions.
+    if !entry.versions.is_empty() {
+        evaluated = true;
+        if let Some(hit) = in_versions(kind, &entry.versions, version) {
+            return Decision::Affected(format!("versions list entry {hit}"));
+        }
+    }
+
     if evaluated || problems.is_empty() {
         Decision::NotAffected
     } else {
@@ -102,13 +103,32 @@ fn in_versions<'a>(
         return Some(hit);
     }
     let kind = kind?;
+    let lead = leading_number(version);
     dispatch!(kind, S => {
         let Ok(mine) = S::parse(version) else { return None };
         versions
             .iter()
+            // Equal versions start with the same number: skip the parse when they cannot be.
+            .filter(|v| lead.is_none() || leading_number(v).is_none_or(|l| Some(l) == lead))
             .find(|v| S::parse(v).map(|p| p == mine).unwrap_or(false))
             .map(|s| s.as_str())
     })
+}
+
+/// The first number of a version (after an optional `v`/`=`, without leading zeros), or `None`
+/// when the string has an epoch or does not start with a number: then no shortcut is taken.
+fn leading_number(v: &str) -> Option<&str> {
+    let t = v.trim();
+    let t = t.strip_prefix(['v', 'V', '=']).unwrap_or(t);
+    if t.contains([':', '!']) {
+        return None; // epochs (Debian, RPM, PEP 440) come first
+    }
+    let end = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    if end == 0 {
+        return None;
+    }
+    let digits = t[..end].trim_start_matches('0');
+    Some(if digits.is_empty() { "0" } else { digits })
 }
 
 /// A parsed event bound: `introduced: "0"` is below every version, `limit: "*"` above.
@@ -286,10 +306,15 @@ mod tests {
 
     #[test]
     fn versions_list_uses_ecosystem_equality() {
-        let e = entry(r#"{"versions":["1.0","2.0.post1"]}"#);
+        let e = entry(r#"{"versions":["1.0","2.0.post1","0!3.0","04.0"]}"#);
         assert!(affected(Ecosystem::PyPI, &e, "1.0.0"));
         assert!(affected(Ecosystem::PyPI, &e, "2.0-post1"));
+        assert!(affected(Ecosystem::PyPI, &e, "v3.0"));
+        assert!(affected(Ecosystem::PyPI, &e, "4.0.0"));
         assert!(!affected(Ecosystem::PyPI, &e, "1.0.1"));
+        assert_eq!(leading_number("v007.1"), Some("7"));
+        assert_eq!(leading_number("1:2.0"), None);
+        assert_eq!(leading_number("abc"), None);
     }
 
     #[test]
