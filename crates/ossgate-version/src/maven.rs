@@ -379,7 +379,6 @@ impl Scheme for MavenScheme {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
 
     fn v(s: &str) -> MavenVersion {
         MavenScheme::parse(s).unwrap_or_else(|e| panic!("{e}"))
@@ -409,69 +408,7 @@ mod tests {
         }
     }
 
-    /// Checks every `A OP B` line of a peer fixture both ways; returns the lines checked.
-    fn check_fixture(file: &str) -> usize {
-        let data = std::env::var_os("OSSGATE_DATA")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| {
-                PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"))
-            });
-        let path = data.join("peer-fixtures/versions").join(file);
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            assert_ne!(
-                std::env::var("CI").as_deref(),
-                Ok("true"),
-                "fixture missing at {}",
-                path.display()
-            );
-            println!("skipped: no fixture at {}", path.display());
-            return 0;
-        };
-        let mut failures = Vec::new();
-        let mut n = 0;
-        for (i, line) in text.lines().enumerate() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with("//") || line.starts_with("# ") || line == "#" {
-                continue;
-            }
-            let parts: Vec<&str> = line.split_whitespace().collect();
-            let [a, op, b] = parts[..] else {
-                panic!("{file}:{}: malformed line {line:?}", i + 1);
-            };
-            let want = match op {
-                "<" => Ordering::Less,
-                "=" => Ordering::Equal,
-                ">" => Ordering::Greater,
-                _ => panic!("{file}:{}: bad operator {op:?}", i + 1),
-            };
-            n += 1;
-            let (x, y) = (MavenScheme::parse(a), MavenScheme::parse(b));
-            match (x, y) {
-                (Ok(x), Ok(y))
-                    if x.cmp(&y) == want
-                        && y.cmp(&x) == want.reverse()
-                        && (x == y) == (want == Ordering::Equal) => {}
-                (x, y) => failures.push(format!(
-                    "{file}:{}: {line}: got {:?}",
-                    i + 1,
-                    x.and_then(|x| y.map(|y| (x.cmp(&y), y.cmp(&x))))
-                )),
-            }
-        }
-        assert!(
-            failures.is_empty(),
-            "{} of {n} failed:\n{}",
-            failures.len(),
-            failures.join("\n")
-        );
-        n
-    }
-
-    #[test]
-    fn peer_fixture_maven() {
-        let n = check_fixture("maven.txt");
-        assert!(n == 0 || n >= 100, "{n} lines");
-    }
+    // The peer fixture file is checked in tests/conformance.rs.
 
     /// The examples of the POM reference's "Version Order Specification".
     #[test]
