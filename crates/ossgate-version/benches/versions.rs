@@ -61,6 +61,7 @@ fn corpus(kind: SchemeKind) -> Vec<String> {
             "5.14.0-284.11.1.el9_2",
         ],
         SchemeKind::Alpine => &["1.2.3-r0", "3.1.4_rc1-r2", "2.36.0_p1-r1", "1.0a-r3"],
+        SchemeKind::Conan => &["1.2.13", "cci.20230101", "1.1.1t", "3.0.0-rc1", "1.83.0+1"],
         #[allow(unreachable_patterns)]
         _ => &["1.0"],
     };
@@ -80,6 +81,7 @@ fn bench(c: &mut Criterion) {
         ("debian", SchemeKind::Debian),
         ("rpm", SchemeKind::Rpm),
         ("alpine", SchemeKind::Alpine),
+        ("conan", SchemeKind::Conan),
     ];
     let mut g = c.benchmark_group("parse");
     for (name, kind) in kinds {

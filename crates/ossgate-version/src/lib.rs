@@ -10,6 +10,7 @@
 //! repository's commit graph and are never guessed at.
 
 pub mod alpine;
+pub mod conan;
 pub mod debian;
 pub mod dotted;
 pub mod maven;
@@ -69,6 +70,7 @@ pub enum SchemeKind {
     Maven,
     NuGet,
     RubyGems,
+    Conan,
 }
 
 /// The OSV ecosystems whose versions ossgate orders, and the scheme of each.
@@ -102,6 +104,7 @@ pub const ECOSYSTEMS: &[(&str, SchemeKind)] = &[
     ("Mageia", SchemeKind::Rpm),
     ("openEuler", SchemeKind::Rpm),
     ("Photon OS", SchemeKind::Rpm),
+    ("ConanCenter", SchemeKind::Conan),
 ];
 
 /// The names of [`ECOSYSTEMS`], for messages.
@@ -166,6 +169,10 @@ macro_rules! dispatch {
             }
             $crate::SchemeKind::RubyGems => {
                 type $S = $crate::rubygems::RubyGemsScheme;
+                $body
+            }
+            $crate::SchemeKind::Conan => {
+                type $S = $crate::conan::ConanScheme;
                 $body
             }
         }

@@ -348,7 +348,7 @@ mod tests {
         ));
         let eco = entry(r#"{"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"}]}]}"#);
         assert!(matches!(
-            evaluate(&Ecosystem::Other("ConanCenter".into()), &eco, "1.0"),
+            evaluate(&Ecosystem::Other("NoSuchEcosystem".into()), &eco, "1.0"),
             Decision::CannotEvaluate(_)
         ));
         // A GIT range beside an ECOSYSTEM range does not make the entry unevaluable.

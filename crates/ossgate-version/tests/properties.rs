@@ -89,6 +89,11 @@ fn gem_str() -> impl Strategy<Value = String> {
 laws!(maven_is_a_total_order, SchemeKind::Maven, maven_str());
 laws!(nuget_is_a_total_order, SchemeKind::NuGet, nuget_str());
 laws!(rubygems_is_a_total_order, SchemeKind::RubyGems, gem_str());
+fn conan_str() -> impl Strategy<Value = String> {
+    "([0-9]{1,3}|cci)(\\.([0-9]{1,3}|[0-9][a-z]|[a-z]{1,3})){0,3}(-[a-z0-9]{1,4}(\\.[0-9a-z]{1,2})?)?(\\+[0-9a-z]{1,3})?"
+}
+
+laws!(conan_is_a_total_order, SchemeKind::Conan, conan_str());
 laws!(debian_is_a_total_order, SchemeKind::Debian, debian_str());
 laws!(rpm_is_a_total_order, SchemeKind::Rpm, rpm_str());
 laws!(alpine_is_a_total_order, SchemeKind::Alpine, apk_str());
@@ -135,7 +140,7 @@ proptest! {
     fn parsers_never_panic(s in "\\PC{0,24}") {
         for kind in [SchemeKind::SemVer, SchemeKind::Pep440, SchemeKind::Pub, SchemeKind::Packagist,
                      SchemeKind::Hackage, SchemeKind::Cran, SchemeKind::Debian, SchemeKind::Rpm,
-                     SchemeKind::Alpine, SchemeKind::Maven, SchemeKind::NuGet, SchemeKind::RubyGems] {
+                     SchemeKind::Alpine, SchemeKind::Maven, SchemeKind::NuGet, SchemeKind::RubyGems, SchemeKind::Conan] {
             let _ = ossgate_version::compare(kind, &s, "1.0.0");
         }
     }
