@@ -359,6 +359,7 @@ impl Scheme for ConanScheme {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testutil as tu;
 
     fn v(s: &str) -> ConanVersion {
         ConanScheme::parse(s).unwrap_or_else(|e| panic!("{e}"))
@@ -369,22 +370,11 @@ mod tests {
     }
 
     fn assert_ascending(chain: &[&str]) {
-        for (i, a) in chain.iter().enumerate() {
-            for b in &chain[i + 1..] {
-                assert_eq!(cmp(a, b), Ordering::Less, "{a} < {b}");
-                assert_eq!(cmp(b, a), Ordering::Greater, "{b} > {a}");
-                assert_ne!(v(a), v(b), "{a} != {b}");
-            }
-        }
+        tu::assert_ascending(v, chain);
     }
 
     fn assert_all_equal(group: &[&str]) {
-        for a in group {
-            for b in group {
-                assert_eq!(cmp(a, b), Ordering::Equal, "{a} = {b}");
-                assert_eq!(v(a), v(b), "{a} == {b}");
-            }
-        }
+        tu::assert_all_equal(v, group);
     }
 
     /// Orders given by Conan 2.34 (`Version` comparisons).

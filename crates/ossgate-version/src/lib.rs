@@ -22,6 +22,8 @@ pub mod range;
 pub mod rpm;
 pub mod rubygems;
 pub mod semver;
+#[cfg(test)]
+mod testutil;
 
 use ossgate_model::Ecosystem;
 use std::fmt;

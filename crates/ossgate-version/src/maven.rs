@@ -379,33 +379,18 @@ impl Scheme for MavenScheme {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testutil::{self as tu, Rng, assert_total_order};
 
     fn v(s: &str) -> MavenVersion {
         MavenScheme::parse(s).unwrap_or_else(|e| panic!("{e}"))
     }
 
-    fn cmp(a: &str, b: &str) -> Ordering {
-        v(a).cmp(&v(b))
-    }
-
-    /// Every version is below every later one, both ways round.
     fn assert_ascending(chain: &[&str]) {
-        for (i, a) in chain.iter().enumerate() {
-            for b in &chain[i + 1..] {
-                assert_eq!(cmp(a, b), Ordering::Less, "{a} < {b}");
-                assert_eq!(cmp(b, a), Ordering::Greater, "{b} > {a}");
-                assert_ne!(v(a), v(b), "{a} != {b}");
-            }
-        }
+        tu::assert_ascending(v, chain);
     }
 
     fn assert_all_equal(group: &[&str]) {
-        for a in group {
-            for b in group {
-                assert_eq!(cmp(a, b), Ordering::Equal, "{a} = {b}");
-                assert_eq!(v(a), v(b), "{a} == {b}");
-            }
-        }
+        tu::assert_all_equal(v, group);
     }
 
     // The peer fixture file is checked in tests/conformance.rs.
@@ -731,22 +716,6 @@ mod tests {
     fn order_is_total_on_random_versions() {
         let mut g = Gen(0x9E37_79B9_7F4A_7C15);
         let vs: Vec<MavenVersion> = (0..400).map(|_| v(&g.version())).collect();
-        for a in &vs {
-            for b in &vs {
-                let ab = a.cmp(b);
-                assert_eq!(ab, b.cmp(a).reverse(), "{a} vs {b}");
-                assert_eq!(ab == Ordering::Equal, a == b, "{a} vs {b}");
-            }
-        }
-        for _ in 0..200_000 {
-            let pick = |g: &mut Gen| &vs[(g.next() % vs.len() as u64) as usize];
-            let (a, b, c) = (pick(&mut g), pick(&mut g), pick(&mut g));
-            if a <= b && b <= c {
-                assert!(a <= c, "{a} <= {b} <= {c} but {a} > {c}");
-            }
-        }
-        let mut sorted = vs.clone();
-        sorted.sort();
-        assert!(sorted.windows(2).all(|w| w[0] <= w[1]));
+        assert_total_order(&vs, &mut Rng(g.next()), 200_000);
     }
 }

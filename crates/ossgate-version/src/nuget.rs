@@ -221,32 +221,18 @@ impl Scheme for NuGetScheme {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testutil::{self as tu, Rng, assert_total_order};
 
     fn v(s: &str) -> NuGetVersion {
         NuGetScheme::parse(s).unwrap_or_else(|e| panic!("{e}"))
     }
 
-    fn cmp(a: &str, b: &str) -> Ordering {
-        v(a).cmp(&v(b))
-    }
-
     fn assert_ascending(chain: &[&str]) {
-        for (i, a) in chain.iter().enumerate() {
-            for b in &chain[i + 1..] {
-                assert_eq!(cmp(a, b), Ordering::Less, "{a} < {b}");
-                assert_eq!(cmp(b, a), Ordering::Greater, "{b} > {a}");
-                assert_ne!(v(a), v(b), "{a} != {b}");
-            }
-        }
+        tu::assert_ascending(v, chain);
     }
 
     fn assert_all_equal(group: &[&str]) {
-        for a in group {
-            for b in group {
-                assert_eq!(cmp(a, b), Ordering::Equal, "{a} = {b}");
-                assert_eq!(v(a), v(b), "{a} == {b}");
-            }
-        }
+        tu::assert_all_equal(v, group);
     }
 
     /// SemVer 2.0.0's precedence example (section 11), which NuGet follows.
@@ -420,13 +406,8 @@ mod tests {
             "ALPHA",
             "99999999999",
         ];
-        let mut state = 0x1234_5678_9ABC_DEF1u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = Rng(0x1234_5678_9ABC_DEF1);
+        let mut next = || rng.next();
         let mut vs = Vec::new();
         for _ in 0..300 {
             let mut s = format!("{}.{}", next() % 3, next() % 3);
@@ -440,17 +421,6 @@ mod tests {
             }
             vs.push(v(&s));
         }
-        for a in &vs {
-            for b in &vs {
-                let ab = a.cmp(b);
-                assert_eq!(ab, b.cmp(a).reverse(), "{a} vs {b}");
-                assert_eq!(ab == Ordering::Equal, a == b, "{a} vs {b}");
-                for c in vs.iter().step_by(7) {
-                    if a <= b && b <= c {
-                        assert!(a <= c, "{a} <= {b} <= {c}");
-                    }
-                }
-            }
-        }
+        assert_total_order(&vs, &mut Rng(0x5EED), 200_000);
     }
 }

@@ -215,32 +215,18 @@ impl Scheme for RubyGemsScheme {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testutil::{self as tu, Rng, assert_total_order};
 
     fn v(s: &str) -> GemVersion {
         RubyGemsScheme::parse(s).unwrap_or_else(|e| panic!("{e}"))
     }
 
-    fn cmp(a: &str, b: &str) -> Ordering {
-        v(a).cmp(&v(b))
-    }
-
     fn assert_ascending(chain: &[&str]) {
-        for (i, a) in chain.iter().enumerate() {
-            for b in &chain[i + 1..] {
-                assert_eq!(cmp(a, b), Ordering::Less, "{a} < {b}");
-                assert_eq!(cmp(b, a), Ordering::Greater, "{b} > {a}");
-                assert_ne!(v(a), v(b), "{a} != {b}");
-            }
-        }
+        tu::assert_ascending(v, chain);
     }
 
     fn assert_all_equal(group: &[&str]) {
-        for a in group {
-            for b in group {
-                assert_eq!(cmp(a, b), Ordering::Equal, "{a} = {b}");
-                assert_eq!(v(a), v(b), "{a} == {b}");
-            }
-        }
+        tu::assert_all_equal(v, group);
     }
 
     // The peer fixture file is checked in tests/conformance.rs.
@@ -386,13 +372,8 @@ mod tests {
         const PIECES: [&str; 12] = [
             "0", "1", "2", "10", "00", "a", "b", "pre", "rc", "A", "", "9",
         ];
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+        let mut next = || rng.next();
         let mut vs = Vec::new();
         while vs.len() < 300 {
             let mut s = String::from(["0", "1", "2"][(next() % 3) as usize]);
@@ -404,17 +385,6 @@ mod tests {
                 vs.push(x);
             }
         }
-        for a in &vs {
-            for b in &vs {
-                let ab = a.cmp(b);
-                assert_eq!(ab, b.cmp(a).reverse(), "{a} vs {b}");
-                assert_eq!(ab == Ordering::Equal, a == b, "{a} vs {b}");
-                for c in vs.iter().step_by(7) {
-                    if a <= b && b <= c {
-                        assert!(a <= c, "{a} <= {b} <= {c}");
-                    }
-                }
-            }
-        }
+        assert_total_order(&vs, &mut Rng(0x5EED), 200_000);
     }
 }
