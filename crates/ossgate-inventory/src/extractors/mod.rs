@@ -2,9 +2,14 @@
 //! tried (the first whose `applies_to` accepts a file reads it).
 
 mod cargo_lock;
+mod composer_lock;
+mod gemfile_lock;
+mod go_mod;
 mod npm_lock;
+mod nuget_lock;
 mod poetry_lock;
 mod requirements;
+mod yarn_lock;
 
 use crate::{ExtractError, Extractor};
 
