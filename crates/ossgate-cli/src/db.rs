@@ -105,7 +105,7 @@ pub fn run(ctx: &Ctx, cmd: DbCommand) -> anyhow::Result<ExitCode> {
                 ));
             }
             if format == Fmt::Json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string_pretty(&json!({ "sync": reports }))?
                 );
@@ -113,7 +113,7 @@ pub fn run(ctx: &Ctx, cmd: DbCommand) -> anyhow::Result<ExitCode> {
                 for r in &reports {
                     match (&r.import, &r.error) {
                         (_, Some(e)) => eprintln!("{}: failed: {e}", r.ecosystem),
-                        (Some(i), None) => println!(
+                        (Some(i), None) => outln!(
                             "{}: updated ({} new, {} replaced, {} unchanged, {} skipped)",
                             r.ecosystem,
                             i.inserted,
@@ -121,7 +121,7 @@ pub fn run(ctx: &Ctx, cmd: DbCommand) -> anyhow::Result<ExitCode> {
                             i.unchanged,
                             i.errors.len()
                         ),
-                        (None, None) => println!("{}: not modified", r.ecosystem),
+                        (None, None) => outln!("{}: not modified", r.ecosystem),
                     }
                 }
             }
@@ -151,9 +151,9 @@ pub fn run(ctx: &Ctx, cmd: DbCommand) -> anyhow::Result<ExitCode> {
                         "source": s.location, "imported_at": s.imported_at,
                     })),
                 });
-                println!("{}", serde_json::to_string_pretty(&doc)?);
+                outln!("{}", serde_json::to_string_pretty(&doc)?);
             } else {
-                println!("store: {}", st.location);
+                outln!("store: {}", st.location);
                 let mut t = Table::new(&[
                     "ECOSYSTEM",
                     "RECORDS",
@@ -180,13 +180,15 @@ pub fn run(ctx: &Ctx, cmd: DbCommand) -> anyhow::Result<ExitCode> {
                         ),
                     ]);
                 }
-                print!("{}", t.render(ctx.color));
-                println!(
+                out!("{}", t.render(ctx.color));
+                outln!(
                     "{} records ({} withdrawn, kept but never matched); {} CISA KEV entries",
-                    st.records, st.withdrawn, st.kev_entries
+                    st.records,
+                    st.withdrawn,
+                    st.kev_entries
                 );
                 if let Some(k) = st.sources.iter().find(|s| s.key == "CISA KEV") {
-                    println!(
+                    outln!(
                         "KEV: {} imported {}",
                         k.location,
                         k.imported_at.as_deref().unwrap_or("-")
@@ -200,7 +202,7 @@ pub fn run(ctx: &Ctx, cmd: DbCommand) -> anyhow::Result<ExitCode> {
 
 fn print_imports(ctx: &Ctx, reports: &[SourceReport], format: Fmt) -> anyhow::Result<()> {
     if format == Fmt::Json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&json!({ "imports": reports }))?
         );
@@ -218,9 +220,9 @@ fn print_imports(ctx: &Ctx, reports: &[SourceReport], format: Fmt) -> anyhow::Re
             continue;
         }
         if r.kind == "kev" {
-            println!("{}: {} KEV entries", r.source, r.kev_entries);
+            outln!("{}: {} KEV entries", r.source, r.kev_entries);
         } else {
-            println!(
+            outln!(
                 "{}: {} records ({} new, {} replaced, {} unchanged, {} withdrawn, {} skipped)",
                 r.source,
                 r.records_read(),

@@ -1,7 +1,18 @@
 //! The `ossgate` command line: argument parsing and wiring only. The work lives in the library
 //! crates; output formatting lives in `report`.
 
+/// Writes to standard output like `print!`; see [`emit`].
+macro_rules! out {
+    ($($t:tt)*) => { $crate::emit(&format!($($t)*)) };
+}
+
+/// Writes a line to standard output like `println!`; see [`emit`].
+macro_rules! outln {
+    ($($t:tt)*) => { $crate::emit(&format!("{}\n", format_args!($($t)*))) };
+}
+
 mod db;
+mod inventory;
 mod progress;
 mod report;
 mod scan;
@@ -46,6 +57,8 @@ enum ColorChoice {
 enum Command {
     /// Scan a project directory or a lockfile for known vulnerabilities.
     Scan(scan::ScanArgs),
+    /// List what is inside a project: components, versions, scopes, where they came from.
+    Inventory(inventory::InventoryArgs),
     /// Manage the local advisory store.
     #[command(subcommand)]
     Db(db::DbCommand),
@@ -72,6 +85,24 @@ impl Ctx {
     }
 }
 
+/// Writes `text` to standard output. A reader that went away (a closed pipe, as with `| head`)
+/// ends the process quietly with status 0 instead of a panic; any other write error is reported
+/// and exits with 2.
+pub fn emit(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: writing to standard output: {e}");
+        std::process::exit(2);
+    }
+}
+
 fn default_home() -> PathBuf {
     dirs::data_dir()
         .map(|d| d.join("ossgate"))
@@ -94,6 +125,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Scan(args) => scan::run(&ctx, args),
+        Command::Inventory(args) => inventory::run(&ctx, args),
         Command::Db(cmd) => db::run(&ctx, cmd),
         Command::Version(cmd) => version::run(&ctx, cmd),
     };

@@ -24,6 +24,9 @@ pub struct ScanArgs {
     /// Also walk node_modules, target, vendor and virtualenv directories.
     #[arg(long)]
     pub include_vendored: bool,
+    /// Leave out paths matching GLOB (gitignore syntax; repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
     /// Write the report to FILE (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -88,6 +91,7 @@ pub fn run(ctx: &Ctx, args: ScanArgs) -> anyhow::Result<ExitCode> {
         &args.path,
         &Options {
             include_vendored: args.include_vendored,
+            exclude: args.exclude.clone(),
         },
     )
     .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -113,7 +117,7 @@ pub fn run(ctx: &Ctx, args: ScanArgs) -> anyhow::Result<ExitCode> {
     };
     match &args.output {
         Some(path) => report::write_atomic(path, text.as_bytes())?,
-        None => print!("{text}"),
+        None => out!("{text}"),
     }
     if !ctx.quiet {
         for e in &inventory.errors {

@@ -68,7 +68,7 @@ pub fn run(_ctx: &Ctx, cmd: VersionCommand) -> anyhow::Result<ExitCode> {
             if !stdin {
                 let (a, b) = (a.unwrap_or_default(), b.unwrap_or_default());
                 let o = compare(kind, &a, &b).map_err(|e| anyhow!("{e}"))?;
-                println!("{}", symbol(o));
+                outln!("{}", symbol(o));
                 return Ok(ExitCode::SUCCESS);
             }
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -126,7 +126,7 @@ pub fn run(_ctx: &Ctx, cmd: VersionCommand) -> anyhow::Result<ExitCode> {
             for (i, entry) in &entries {
                 match evaluate(&eco, entry, &version) {
                     Decision::Affected(why) => {
-                        println!("affected: {} affected[{i}] {why}", rec.id);
+                        outln!("affected: {} affected[{i}] {why}", rec.id);
                         return Ok(ExitCode::from(1));
                     }
                     Decision::CannotEvaluate(r) => cannot.push(format!("affected[{i}]: {r}")),
@@ -134,10 +134,10 @@ pub fn run(_ctx: &Ctx, cmd: VersionCommand) -> anyhow::Result<ExitCode> {
                 }
             }
             if cannot.len() == entries.len() {
-                println!("cannot evaluate: {}", cannot.join("; "));
+                outln!("cannot evaluate: {}", cannot.join("; "));
                 return Ok(ExitCode::from(2));
             }
-            println!(
+            outln!(
                 "not affected: {name} {version} is outside every range and list of {}",
                 rec.id
             );

@@ -80,6 +80,8 @@ pub trait Extractor: Send + Sync {
 pub struct Options {
     /// Also walk `node_modules`, `target`, `vendor` and similar directories of third-party code.
     pub include_vendored: bool,
+    /// Glob patterns (gitignore syntax, relative to the walked directory) of paths to leave out.
+    pub exclude: Vec<String>,
 }
 
 /// Per-file summary of an inventory.
@@ -130,8 +132,26 @@ pub fn collect(path: &Path, opts: &Options) -> Result<Inventory, ExtractError> {
         found.push((path.to_path_buf(), path.display().to_string(), idx));
     } else {
         let include_vendored = opts.include_vendored;
+        let mut overrides = ignore::overrides::OverrideBuilder::new(path);
+        for glob in &opts.exclude {
+            overrides.add(&format!("!{glob}")).map_err(|e| {
+                ExtractError::new(
+                    &path.display().to_string(),
+                    None,
+                    format!("bad --exclude glob `{glob}`: {e}"),
+                )
+            })?;
+        }
+        let overrides = overrides.build().map_err(|e| {
+            ExtractError::new(
+                &path.display().to_string(),
+                None,
+                format!("bad --exclude globs: {e}"),
+            )
+        })?;
         let walker = ignore::WalkBuilder::new(path)
             .require_git(false)
+            .overrides(overrides)
             .filter_entry(move |e| {
                 include_vendored
                     || !(e.file_type().is_some_and(|t| t.is_dir())
