@@ -231,8 +231,8 @@ fn conformance_full_osv_import_and_real_inputs() {
         scanned += v["summary"]["files"].as_u64().unwrap();
     }
     assert_eq!(
-        scanned, 15,
-        "Cargo.lock ×3, package-lock.json ×6, poetry.lock ×1, requirements ×5"
+        scanned, 19,
+        "Cargo.lock ×3, package-lock.json ×6, poetry.lock ×1, requirements ×5, Gemfile.lock ×3, composer.lock ×1"
     );
 
     // npm lockfiles: component counts against an independent count of registry entries.

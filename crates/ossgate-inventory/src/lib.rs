@@ -126,7 +126,8 @@ pub fn collect(path: &Path, opts: &Options) -> Result<Inventory, ExtractError> {
                     &path.display().to_string(),
                     None,
                     "no extractor reads this kind of file (supported: Cargo.lock, package-lock.json, \
-                     npm-shrinkwrap.json, requirements*.txt, poetry.lock)",
+                     npm-shrinkwrap.json, requirements*.txt, poetry.lock, Gemfile.lock, gems.locked, \
+                     composer.lock)",
                 )
             })?;
         found.push((path.to_path_buf(), path.display().to_string(), idx));

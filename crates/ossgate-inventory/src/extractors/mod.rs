@@ -20,6 +20,8 @@ pub fn registry() -> Vec<Box<dyn Extractor>> {
         Box::new(npm_lock::NpmLock),
         Box::new(poetry_lock::PoetryLock),
         Box::new(requirements::Requirements),
+        Box::new(gemfile_lock::GemfileLock),
+        Box::new(composer_lock::ComposerLock),
     ]
 }
 
