@@ -22,6 +22,7 @@ pub fn registry() -> Vec<Box<dyn Extractor>> {
         Box::new(requirements::Requirements),
         Box::new(gemfile_lock::GemfileLock),
         Box::new(composer_lock::ComposerLock),
+        Box::new(go_mod::GoMod),
     ]
 }
 
