@@ -23,6 +23,8 @@ pub fn registry() -> Vec<Box<dyn Extractor>> {
         Box::new(gemfile_lock::GemfileLock),
         Box::new(composer_lock::ComposerLock),
         Box::new(go_mod::GoMod),
+        Box::new(nuget_lock::NuGetLock),
+        Box::new(yarn_lock::YarnLock),
     ]
 }
 
