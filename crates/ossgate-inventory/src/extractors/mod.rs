@@ -1,14 +1,24 @@
 //! The extractor registry. One module per format; [`registry`] lists them in the order they are
 //! tried (the first whose `applies_to` accepts a file reads it).
 
+mod cabal_freeze;
 mod cargo_lock;
 mod composer_lock;
+mod conan_lock;
 mod gemfile_lock;
 mod go_mod;
+mod gradle_lock;
+mod mix_lock;
 mod npm_lock;
 mod nuget_lock;
+mod pdm_lock;
+mod pipfile_lock;
 mod poetry_lock;
+mod pylock;
+mod renv_lock;
 mod requirements;
+mod swift_resolved;
+mod uv_lock;
 mod yarn_lock;
 
 use crate::{ExtractError, Extractor};
