@@ -72,7 +72,19 @@ impl Ecosystem {
             Ecosystem::Packagist => "composer",
             Ecosystem::Pub => "pub",
             Ecosystem::Hex => "hex",
-            Ecosystem::Other(_) => "generic",
+            Ecosystem::Other(name) => match name.as_str() {
+                "CRAN" => "cran",
+                "Hackage" | "GHC" => "hackage",
+                "SwiftURL" => "swift",
+                "ConanCenter" => "conan",
+                "Julia" => "julia",
+                "GitHub Actions" => "githubactions",
+                "Debian" | "Ubuntu" => "deb",
+                "Alpine" | "Wolfi" | "Chainguard" => "apk",
+                "Red Hat" | "Rocky Linux" | "AlmaLinux" | "SUSE" | "openSUSE" | "Mageia"
+                | "openEuler" | "Photon OS" => "rpm",
+                _ => "generic",
+            },
         }
     }
 
@@ -247,5 +259,11 @@ mod tests {
             Ecosystem::Maven.purl("org.apache:commons", None),
             "pkg:maven/org.apache/commons"
         );
+        assert_eq!(
+            Ecosystem::parse("CRAN").purl("dplyr", Some("1.1.4")),
+            "pkg:cran/dplyr@1.1.4"
+        );
+        assert_eq!(Ecosystem::parse("Debian:12").purl_type(), "deb");
+        assert_eq!(Ecosystem::parse("NewThing").purl_type(), "generic");
     }
 }
