@@ -147,6 +147,15 @@ impl Ecosystem {
                 Some((ns, rest)) => (Some(ns.to_string()), rest.to_string()),
                 None => (None, name.to_string()),
             },
+            // SwiftURL names are repository URLs: the host and path are the namespace.
+            Ecosystem::Other(eco) if eco == "SwiftURL" => match name
+                .trim_start_matches("https://")
+                .trim_end_matches(".git")
+                .rsplit_once('/')
+            {
+                Some((ns, rest)) => (Some(ns.to_string()), rest.to_string()),
+                None => (None, name.to_string()),
+            },
             _ => (None, name.to_string()),
         };
         let built =
@@ -265,5 +274,10 @@ mod tests {
         );
         assert_eq!(Ecosystem::parse("Debian:12").purl_type(), "deb");
         assert_eq!(Ecosystem::parse("NewThing").purl_type(), "generic");
+        assert_eq!(
+            Ecosystem::parse("SwiftURL")
+                .purl("https://github.com/apple/swift-nio.git", Some("2.1.0")),
+            "pkg:swift/github.com/apple/swift-nio@2.1.0"
+        );
     }
 }
