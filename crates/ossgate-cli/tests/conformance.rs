@@ -231,9 +231,9 @@ fn conformance_full_osv_import_and_real_inputs() {
         scanned += v["summary"]["files"].as_u64().unwrap();
     }
     assert_eq!(
-        scanned, 29,
+        scanned, 30,
         "Cargo.lock ×3, package-lock.json ×6, poetry.lock ×1, requirements ×5, Gemfile.lock ×3, \
-         composer.lock ×1, go.mod ×3, packages.lock.json ×4, yarn.lock ×3"
+         composer.lock ×1, go.mod ×3, packages.lock.json ×4, yarn.lock ×3, uv.lock ×1"
     );
 
     // npm lockfiles: component counts against an independent count of registry entries.

@@ -127,7 +127,8 @@ pub fn collect(path: &Path, opts: &Options) -> Result<Inventory, ExtractError> {
                     None,
                     "no extractor reads this kind of file (supported: Cargo.lock, package-lock.json, \
                      npm-shrinkwrap.json, requirements*.txt, poetry.lock, Gemfile.lock, gems.locked, \
-                     composer.lock, go.mod, packages.lock.json, yarn.lock)",
+                     composer.lock, go.mod, packages.lock.json, yarn.lock, Pipfile.lock, uv.lock, \
+                     pdm.lock, pylock.toml)",
                 )
             })?;
         found.push((path.to_path_buf(), path.display().to_string(), idx));

@@ -35,6 +35,10 @@ pub fn registry() -> Vec<Box<dyn Extractor>> {
         Box::new(go_mod::GoMod),
         Box::new(nuget_lock::NuGetLock),
         Box::new(yarn_lock::YarnLock),
+        Box::new(pipfile_lock::PipfileLock),
+        Box::new(uv_lock::UvLock),
+        Box::new(pdm_lock::PdmLock),
+        Box::new(pylock::PyLock),
     ]
 }
 

@@ -1,1 +1,375 @@
-//! (being written)
+//! `pdm.lock`: one `[[package]]` per locked package with its `groups` (a package none of whose
+//! groups is `default` is dev scope) and PEP 508 `dependencies` strings (edges). Packages from
+//! git, a local path or a URL are not PyPI releases and are reported as unresolved. A sibling
+//! `pyproject.toml` says which packages are direct.
+
+use super::{file_name, toml_error};
+use crate::lines::header_lines;
+use crate::{ExtractError, Extracted, Extractor, SourceFile, Unresolved, loc};
+use ossgate_model::{Component, Ecosystem, Scope};
+use serde::Deserialize;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+pub struct PdmLock;
+
+#[derive(Deserialize)]
+struct Lock {
+    #[serde(default)]
+    package: Vec<Package>,
+}
+
+#[derive(Deserialize)]
+struct Package {
+    name: String,
+    version: Option<String>,
+    groups: Option<Vec<String>>,
+    #[serde(default)]
+    dependencies: Vec<String>,
+    git: Option<String>,
+    path: Option<String>,
+    url: Option<String>,
+}
+
+impl Extractor for PdmLock {
+    fn name(&self) -> &'static str {
+        "pdm-lock"
+    }
+
+    fn applies_to(&self, path: &Path) -> bool {
+        file_name(path) == "pdm.lock"
+    }
+
+    fn extract(&self, file: &SourceFile) -> Result<Extracted, ExtractError> {
+        let lock: Lock =
+            toml::from_str(file.text).map_err(|e| toml_error(&file.display, file.text, e))?;
+        let lines = header_lines(file.text, "[[package]]");
+        let eco = Ecosystem::PyPI;
+        let declared = declared_in_pyproject(file.path);
+        let mut by_name: HashMap<String, Vec<&str>> = HashMap::new();
+        for p in &lock.package {
+            if let (Some(v), None) = (&p.version, source_kind(p)) {
+                by_name
+                    .entry(eco.normalize_name(&p.name))
+                    .or_default()
+                    .push(v);
+            }
+        }
+        let mut out = Extracted::default();
+        for (i, p) in lock.package.iter().enumerate() {
+            let line = lines.get(i).copied();
+            let version = match (&p.version, source_kind(p)) {
+                (Some(v), None) if !v.trim().is_empty() => v.trim(),
+                (v, kind) => {
+                    out.unresolved.push(Unresolved {
+                        file: file.display.clone(),
+                        line,
+                        text: match v {
+                            Some(v) => format!("{} {v}", p.name),
+                            None => p.name.clone(),
+                        },
+                        reason: match kind {
+                            Some(k) => format!("installed from a {k} source, not PyPI"),
+                            None => "no version".to_string(),
+                        },
+                    });
+                    continue;
+                }
+            };
+            let mut c = Component::new(eco.clone(), &p.name, version);
+            c.locations.push(loc(&file.display, line));
+            let dev = p
+                .groups
+                .as_ref()
+                .is_some_and(|g| !g.iter().any(|x| x == "default"));
+            c.scope = if dev { Scope::Dev } else { Scope::Runtime };
+            c.direct = declared.contains(&eco.normalize_name(&p.name));
+            for dep in &p.dependencies {
+                let name = requirement_name(dep);
+                if let Some(versions) = by_name.get(&eco.normalize_name(name)) {
+                    c.dependencies
+                        .extend(versions.iter().map(|v| eco.purl(name, Some(v))));
+                }
+            }
+            out.components.push(c);
+        }
+        Ok(out)
+    }
+}
+
+/// Where a non-PyPI package comes from, `None` for a PyPI release.
+fn source_kind(p: &Package) -> Option<&'static str> {
+    if p.git.is_some() {
+        Some("git")
+    } else if p.path.is_some() {
+        Some("path")
+    } else if p.url.is_some() {
+        Some("URL")
+    } else {
+        None
+    }
+}
+
+/// The project name a PEP 508 requirement string starts with.
+fn requirement_name(req: &str) -> &str {
+    let req = req.trim_start();
+    let end = req
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .unwrap_or(req.len());
+    &req[..end]
+}
+
+/// Normalised names of the dependencies a sibling pyproject.toml declares (`[project]`,
+/// `[dependency-groups]`, `[tool.pdm.dev-dependencies]`), empty when there is none.
+fn declared_in_pyproject(lock_path: &Path) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let Some(text) = lock_path
+        .parent()
+        .and_then(|d| std::fs::read_to_string(d.join("pyproject.toml")).ok())
+    else {
+        return out;
+    };
+    let Ok(doc) = toml::from_str::<toml::Table>(&text) else {
+        return out;
+    };
+    let project = doc.get("project");
+    let mut lists: Vec<&toml::Value> = Vec::new();
+    lists.extend(project.and_then(|p| p.get("dependencies")));
+    let tables = [
+        project.and_then(|p| p.get("optional-dependencies")),
+        doc.get("dependency-groups"),
+        doc.get("tool")
+            .and_then(|t| t.get("pdm"))
+            .and_then(|t| t.get("dev-dependencies")),
+    ];
+    for t in tables.into_iter().flatten().filter_map(|t| t.as_table()) {
+        lists.extend(t.values());
+    }
+    let eco = Ecosystem::PyPI;
+    for req in lists
+        .into_iter()
+        .filter_map(|l| l.as_array())
+        .flatten()
+        .filter_map(|v| v.as_str())
+    {
+        let name = requirement_name(req);
+        if !name.is_empty() {
+            out.insert(eco.normalize_name(name));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn run(text: &str) -> Result<Extracted, ExtractError> {
+        PdmLock.extract(&SourceFile {
+            display: "pdm.lock".into(),
+            path: Path::new("/nonexistent/pdm.lock"),
+            text,
+        })
+    }
+
+    #[test]
+    fn reads_groups_edges_and_direct() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("pyproject.toml"),
+            "[project]\ndependencies = [\"Requests>=2\"]\n\
+             [tool.pdm.dev-dependencies]\ntest = [\"pytest\"]\n",
+        )
+        .unwrap();
+        let path = dir.path().join("pdm.lock");
+        let text = r#"[metadata]
+groups = ["default", "dev"]
+lock_version = "4.4.1"
+
+[[package]]
+name = "requests"
+version = "2.31.0"
+groups = ["default"]
+dependencies = [
+    "urllib3<3,>=1.21.1",
+    "charset-normalizer[unicode]; python_version >= \"3.7\"",
+]
+
+[[package]]
+name = "urllib3"
+version = "2.0.7"
+groups = ["default", "dev"]
+
+[[package]]
+name = "pytest"
+version = "7.4.0"
+groups = ["dev"]
+
+[[package]]
+name = "mylib"
+version = "0.1.0"
+git = "https://example.com/mylib.git"
+revision = "abc"
+groups = ["default"]
+"#;
+        let ex = PdmLock
+            .extract(&SourceFile {
+                display: "pdm.lock".into(),
+                path: &path,
+                text,
+            })
+            .unwrap();
+        let got: Vec<(&str, bool, Scope, Option<u32>)> = ex
+            .components
+            .iter()
+            .map(|c| (c.purl.as_str(), c.direct, c.scope, c.locations[0].line))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("pkg:pypi/requests@2.31.0", true, Scope::Runtime, Some(5)),
+                ("pkg:pypi/urllib3@2.0.7", false, Scope::Runtime, Some(14)),
+                ("pkg:pypi/pytest@7.4.0", true, Scope::Dev, Some(19)),
+            ]
+        );
+        assert_eq!(ex.components[0].dependencies, ["pkg:pypi/urllib3@2.0.7"]);
+        assert_eq!(ex.unresolved.len(), 1);
+        assert_eq!(ex.unresolved[0].text, "mylib 0.1.0");
+        assert_eq!(ex.unresolved[0].line, Some(24));
+    }
+
+    #[test]
+    fn requirement_names() {
+        assert_eq!(
+            requirement_name("win-inet-pton; os_name == 'nt'"),
+            "win-inet-pton"
+        );
+        assert_eq!(requirement_name("a.b_c[x]>=1"), "a.b_c");
+        assert_eq!(requirement_name("foo @ git+https://x"), "foo");
+        assert_eq!(requirement_name(""), "");
+    }
+
+    #[test]
+    fn malformed_input_is_an_error_not_a_panic() {
+        let err = run("[metadata]\n\n[[package]]\nname = \n").unwrap_err();
+        assert_eq!(err.line, Some(4), "{err}");
+        assert!(run("[[package]]\nversion = \"1\"\n").is_err());
+        assert!(run("[[package]]\nname = \"a\"\ndependencies = [1]\n").is_err());
+        assert!(run("").unwrap().components.is_empty());
+        let ex = run("[[package]]\nname = \"a\"\n").unwrap();
+        assert!(ex.components.is_empty());
+        assert_eq!(ex.unresolved.len(), 1);
+    }
+
+    fn data_dir(sub: &str) -> Option<PathBuf> {
+        let data = std::env::var_os("OSSGATE_DATA")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"))
+            .join(sub);
+        if data.is_dir() {
+            Some(data)
+        } else {
+            assert_ne!(
+                std::env::var("CI").as_deref(),
+                Ok("true"),
+                "shared data missing at {}",
+                data.display()
+            );
+            eprintln!("skipped: no shared data at {}", data.display());
+            None
+        }
+    }
+
+    /// Fixture packages deliberately not components: (fixture, name, version, reason).
+    const EXCEPTIONS: &[(&str, &str, &str, &str)] = &[(
+        "lockfiles/pypi/pdm-lock/git-dependency.toml",
+        "toml",
+        "0.10.2",
+        "installed from git: not a PyPI release, reported as unresolved (like poetry.lock)",
+    )];
+
+    /// Peer (osv-scanner) pdm.lock fixtures: the same (name, version) multiset and dev scope,
+    /// less the listed exceptions, which must be reported as unresolved.
+    #[test]
+    fn conformance_peer_fixtures() {
+        let Some(root) = data_dir("peer-fixtures/lockfiles") else {
+            return;
+        };
+        let index: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(root.join("index.json")).unwrap())
+                .unwrap();
+        let (mut checked, mut errors, mut packages, mut excepted) = (0, 0, 0, 0);
+        for rec in index.as_array().unwrap() {
+            let field = |k: &str| rec[k].as_str().unwrap_or_default();
+            if field("ecosystem_dir") != "pypi" || field("format") != "pdm-lock" {
+                continue;
+            }
+            checked += 1;
+            let fixture = field("fixture");
+            let path = root.join(fixture.trim_start_matches("lockfiles/"));
+            let text = std::fs::read_to_string(&path).unwrap();
+            let result = PdmLock.extract(&SourceFile {
+                display: fixture.to_string(),
+                path: &path,
+                text: &text,
+            });
+            let expected: serde_json::Value = serde_json::from_str(
+                &std::fs::read_to_string(
+                    root.join(field("expected").trim_start_matches("lockfiles/")),
+                )
+                .unwrap(),
+            )
+            .unwrap();
+            let expected = expected.as_array().unwrap();
+            if rec.get("expect_error").is_some() {
+                assert!(result.is_err(), "{fixture}: expected an error");
+                assert!(expected.is_empty());
+                errors += 1;
+                continue;
+            }
+            let ex = result.unwrap_or_else(|e| panic!("{fixture}: {e}"));
+            let mut got: Vec<(String, String)> = ex
+                .components
+                .iter()
+                .map(|c| (c.name.clone(), c.version.clone()))
+                .collect();
+            let mut want: Vec<(String, String)> = Vec::new();
+            for p in expected {
+                let (name, version) = (p["name"].as_str().unwrap(), p["version"].as_str().unwrap());
+                if EXCEPTIONS
+                    .iter()
+                    .any(|x| (x.0, x.1, x.2) == (fixture, name, version))
+                {
+                    let text = format!("{name} {version}");
+                    assert!(
+                        ex.unresolved.iter().any(|u| u.text == text),
+                        "{fixture}: {text} not unresolved"
+                    );
+                    excepted += 1;
+                    continue;
+                }
+                let dev = p["dep_groups"]
+                    .as_array()
+                    .is_some_and(|g| g.iter().any(|x| x == "dev"));
+                let c = ex
+                    .components
+                    .iter()
+                    .find(|c| c.name == name && c.version == version)
+                    .unwrap_or_else(|| panic!("{fixture}: {name} {version} missing"));
+                assert_eq!(c.scope == Scope::Dev, dev, "{fixture}: {}", c.purl);
+                want.push((name.to_string(), version.to_string()));
+            }
+            got.sort();
+            want.sort();
+            assert_eq!(got, want, "{fixture}");
+            packages += want.len();
+        }
+        assert_eq!(excepted, EXCEPTIONS.len(), "every exception is used");
+        assert_eq!(
+            (checked, errors, packages),
+            (6, 1, 7),
+            "pdm.lock fixtures in the index"
+        );
+    }
+}

@@ -1,1 +1,297 @@
-//! (being written)
+//! PEP 751 `pylock.toml` / `pylock.<name>.toml`: one `[[packages]]` entry per locked package.
+//! Entries with a `version` that install from an index (`sdist`, `wheels` or nothing more) are
+//! components; entries from a VCS, a local directory or an archive URL, or without a version,
+//! are not PyPI releases and are reported as unresolved. Edges come from `dependencies`. The
+//! format does not say which packages the project requires directly.
+
+use super::{file_name, toml_error};
+use crate::lines::header_lines;
+use crate::{ExtractError, Extracted, Extractor, SourceFile, Unresolved, loc};
+use ossgate_model::{Component, Ecosystem};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::Path;
+
+pub struct PyLock;
+
+#[derive(Deserialize)]
+struct Lock {
+    #[serde(default)]
+    packages: Vec<Package>,
+}
+
+#[derive(Deserialize)]
+struct Package {
+    name: String,
+    version: Option<String>,
+    #[serde(default)]
+    dependencies: Vec<Dep>,
+    vcs: Option<toml::Value>,
+    directory: Option<toml::Value>,
+    archive: Option<toml::Value>,
+}
+
+#[derive(Deserialize)]
+struct Dep {
+    name: Option<String>,
+    version: Option<String>,
+}
+
+impl Package {
+    /// Where a non-index package comes from, `None` for an index release.
+    fn source_kind(&self) -> Option<&'static str> {
+        if self.vcs.is_some() {
+            Some("VCS")
+        } else if self.directory.is_some() {
+            Some("directory")
+        } else if self.archive.is_some() {
+            Some("archive")
+        } else {
+            None
+        }
+    }
+}
+
+impl Extractor for PyLock {
+    fn name(&self) -> &'static str {
+        "pylock"
+    }
+
+    fn applies_to(&self, path: &Path) -> bool {
+        let name = file_name(path);
+        name == "pylock.toml"
+            || name
+                .strip_prefix("pylock.")
+                .and_then(|n| n.strip_suffix(".toml"))
+                .is_some_and(|mid| !mid.is_empty() && !mid.contains('.'))
+    }
+
+    fn extract(&self, file: &SourceFile) -> Result<Extracted, ExtractError> {
+        let lock: Lock =
+            toml::from_str(file.text).map_err(|e| toml_error(&file.display, file.text, e))?;
+        let lines = header_lines(file.text, "[[packages]]");
+        let eco = Ecosystem::PyPI;
+        let resolved = |p: &Package| match (&p.version, p.source_kind()) {
+            (Some(v), None) if !v.trim().is_empty() => Some(v.trim().to_string()),
+            _ => None,
+        };
+        let mut by_name: HashMap<String, Vec<(String, String)>> = HashMap::new();
+        for p in &lock.packages {
+            if let Some(v) = resolved(p) {
+                by_name
+                    .entry(eco.normalize_name(&p.name))
+                    .or_default()
+                    .push((p.name.clone(), v));
+            }
+        }
+        let mut out = Extracted::default();
+        for (i, p) in lock.packages.iter().enumerate() {
+            let line = lines.get(i).copied();
+            let Some(version) = resolved(p) else {
+                out.unresolved.push(Unresolved {
+                    file: file.display.clone(),
+                    line,
+                    text: match &p.version {
+                        Some(v) => format!("{} {v}", p.name),
+                        None => p.name.clone(),
+                    },
+                    reason: match p.source_kind() {
+                        Some(k) => format!("installed from a {k} source, not PyPI"),
+                        None => "no version".to_string(),
+                    },
+                });
+                continue;
+            };
+            let mut c = Component::new(eco.clone(), &p.name, &version);
+            c.locations.push(loc(&file.display, line));
+            for d in &p.dependencies {
+                let Some(name) = &d.name else { continue };
+                for (n, v) in by_name.get(&eco.normalize_name(name)).into_iter().flatten() {
+                    if d.version.as_ref().is_none_or(|want| want == v) {
+                        c.dependencies.push(eco.purl(n, Some(v)));
+                    }
+                }
+            }
+            c.dependencies.sort();
+            c.dependencies.dedup();
+            out.components.push(c);
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn run(text: &str) -> Result<Extracted, ExtractError> {
+        PyLock.extract(&SourceFile {
+            display: "pylock.toml".into(),
+            path: Path::new("pylock.toml"),
+            text,
+        })
+    }
+
+    #[test]
+    fn file_names() {
+        for ok in ["pylock.toml", "pylock.dev.toml", "a/b/pylock.docs.toml"] {
+            assert!(PyLock.applies_to(Path::new(ok)), "{ok}");
+        }
+        for no in [
+            "pylock.json",
+            "pylock..toml",
+            "pylock.a.b.toml",
+            "xpylock.toml",
+        ] {
+            assert!(!PyLock.applies_to(Path::new(no)), "{no}");
+        }
+    }
+
+    #[test]
+    fn reads_packages_edges_and_sources() {
+        let text = r#"lock-version = "1.0"
+created-by = "test"
+
+[[packages]]
+name = "Cattrs"
+version = "24.1.2"
+marker = "python_version >= '3.8'"
+dependencies = [{ name = "attrs" }, { name = "missing" }]
+wheels = [{ url = "https://files.pythonhosted.org/c.whl", hashes = { sha256 = "00" } }]
+
+[[packages]]
+name = "attrs"
+version = "25.1.0"
+sdist = { url = "https://files.pythonhosted.org/a.tar.gz", hashes = { sha256 = "00" } }
+
+[[packages]]
+name = "mylib"
+directory = { path = "." }
+
+[[packages]]
+name = "tool"
+version = "1.0"
+vcs = { type = "git", url = "https://example.com/tool.git", commit-id = "abc" }
+
+[[packages.attestation-identities]]
+kind = "GitHub"
+"#;
+        let ex = run(text).unwrap();
+        let got: Vec<(&str, Option<u32>)> = ex
+            .components
+            .iter()
+            .map(|c| (c.purl.as_str(), c.locations[0].line))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("pkg:pypi/cattrs@24.1.2", Some(4)),
+                ("pkg:pypi/attrs@25.1.0", Some(11)),
+            ]
+        );
+        assert_eq!(ex.components[0].dependencies, ["pkg:pypi/attrs@25.1.0"]);
+        let unresolved: Vec<(&str, Option<u32>)> = ex
+            .unresolved
+            .iter()
+            .map(|u| (u.text.as_str(), u.line))
+            .collect();
+        assert_eq!(unresolved, [("mylib", Some(16)), ("tool 1.0", Some(20))]);
+        assert!(ex.unresolved[1].reason.contains("VCS"));
+    }
+
+    #[test]
+    fn malformed_input_is_an_error_not_a_panic() {
+        let err = run("lock-version = \"1.0\"\n\n[[packages]]\nname = \n").unwrap_err();
+        assert_eq!(err.line, Some(4), "{err}");
+        assert!(run("[[packages]]\nversion = \"1\"\n").is_err());
+        assert!(run("packages = 3\n").is_err());
+        assert!(run("[[packages]]\nname = \"a\"\ndependencies = [\"b\"]\n").is_err());
+        assert!(run("").unwrap().components.is_empty());
+    }
+
+    fn data_dir(sub: &str) -> Option<PathBuf> {
+        let data = std::env::var_os("OSSGATE_DATA")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"))
+            .join(sub);
+        if data.is_dir() {
+            Some(data)
+        } else {
+            assert_ne!(
+                std::env::var("CI").as_deref(),
+                Ok("true"),
+                "shared data missing at {}",
+                data.display()
+            );
+            eprintln!("skipped: no shared data at {}", data.display());
+            None
+        }
+    }
+
+    /// Peer (osv-scalibr) pylock.toml fixtures: the same (name, version) multiset. No
+    /// exceptions.
+    #[test]
+    fn conformance_peer_fixtures() {
+        let Some(root) = data_dir("peer-fixtures/lockfiles") else {
+            return;
+        };
+        let index: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(root.join("index.json")).unwrap())
+                .unwrap();
+        let (mut checked, mut errors, mut packages) = (0, 0, 0);
+        for rec in index.as_array().unwrap() {
+            let field = |k: &str| rec[k].as_str().unwrap_or_default();
+            if field("ecosystem_dir") != "pypi" || field("format") != "pylock-toml" {
+                continue;
+            }
+            checked += 1;
+            let fixture = field("fixture");
+            let path = root.join(fixture.trim_start_matches("lockfiles/"));
+            let text = std::fs::read_to_string(&path).unwrap();
+            let result = PyLock.extract(&SourceFile {
+                display: fixture.to_string(),
+                path: &path,
+                text: &text,
+            });
+            let expected: serde_json::Value = serde_json::from_str(
+                &std::fs::read_to_string(
+                    root.join(field("expected").trim_start_matches("lockfiles/")),
+                )
+                .unwrap(),
+            )
+            .unwrap();
+            let expected = expected.as_array().unwrap();
+            if rec.get("expect_error").is_some() {
+                assert!(result.is_err(), "{fixture}: expected an error");
+                assert!(expected.is_empty());
+                errors += 1;
+                continue;
+            }
+            let ex = result.unwrap_or_else(|e| panic!("{fixture}: {e}"));
+            let mut got: Vec<(String, String)> = ex
+                .components
+                .iter()
+                .map(|c| (c.name.clone(), c.version.clone()))
+                .collect();
+            let mut want: Vec<(String, String)> = expected
+                .iter()
+                .map(|p| {
+                    (
+                        p["name"].as_str().unwrap().to_string(),
+                        p["version"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect();
+            got.sort();
+            want.sort();
+            assert_eq!(got, want, "{fixture}");
+            packages += want.len();
+        }
+        assert_eq!(
+            (checked, errors, packages),
+            (5, 1, 10),
+            "pylock.toml fixtures in the index"
+        );
+    }
+}
