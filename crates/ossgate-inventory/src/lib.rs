@@ -128,7 +128,8 @@ pub fn collect(path: &Path, opts: &Options) -> Result<Inventory, ExtractError> {
                     "no extractor reads this kind of file (supported: Cargo.lock, package-lock.json, \
                      npm-shrinkwrap.json, requirements*.txt, poetry.lock, Gemfile.lock, gems.locked, \
                      composer.lock, go.mod, packages.lock.json, yarn.lock, Pipfile.lock, uv.lock, \
-                     pdm.lock, pylock.toml)",
+                     pdm.lock, pylock.toml, gradle.lockfile, renv.lock, Package.resolved, conan.lock, \
+                     cabal.project.freeze, mix.lock)",
                 )
             })?;
         found.push((path.to_path_buf(), path.display().to_string(), idx));

@@ -39,6 +39,12 @@ pub fn registry() -> Vec<Box<dyn Extractor>> {
         Box::new(uv_lock::UvLock),
         Box::new(pdm_lock::PdmLock),
         Box::new(pylock::PyLock),
+        Box::new(gradle_lock::GradleLock),
+        Box::new(renv_lock::RenvLock),
+        Box::new(swift_resolved::SwiftResolved),
+        Box::new(conan_lock::ConanLock),
+        Box::new(cabal_freeze::CabalFreeze),
+        Box::new(mix_lock::MixLock),
     ]
 }
 
