@@ -33,7 +33,9 @@ echo "| input | components | findings | median wall | peak RSS |"
 echo "|---|---|---|---|---|"
 for f in cargo/Cargo.lock deno/Cargo.lock localsend/Cargo.lock npm-cli/package-lock.json \
          insomnia/package-lock.json warehouse-2021/package-lock.json firefly-iii/package-lock.json \
-         saleor/package-lock.json poetry/poetry.lock warehouse-2021/requirements/main.txt warehouse-2021; do
+         saleor/package-lock.json poetry/poetry.lock warehouse-2021/requirements/main.txt warehouse-2021 \
+         outline/yarn.lock jenkins/yarn.lock argo-cd/go.mod rubygems.org/Gemfile.lock firefly-iii/composer.lock \
+         saleor/uv.lock bitwarden-server/src/Api/packages.lock.json; do
   p="$DATA/inputs/$f"
   "$BIN" scan "$p" -f json > "$WORK/out.json" 2>/dev/null || true
   read -r comps finds < <(python3 -c "import json; d=json.load(open('$WORK/out.json'))['summary']; print(d['components'], d['findings'])")
