@@ -6,6 +6,8 @@
 
 mod extractors;
 mod lines;
+#[cfg(test)]
+pub(crate) mod testdata;
 
 use ossgate_model::{Component, Location};
 use std::fmt;

@@ -124,9 +124,7 @@ fn read_constraint(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::Value;
-    use std::collections::BTreeMap;
-    use std::path::PathBuf;
+    use crate::testdata::*;
 
     fn run(text: &str) -> Result<Extracted, ExtractError> {
         let src = SourceFile {
@@ -216,48 +214,13 @@ index-state: hackage.haskell.org 2024-01-01T00:00:00Z
 
     #[test]
     fn conformance_peer_fixtures() {
-        let data = std::env::var_os("OSSGATE_DATA")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| {
-                PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"))
-            });
-        let root = data.join("peer-fixtures");
-        let index = root.join("lockfiles/index.json");
-        if !index.is_file() {
-            assert_ne!(
-                std::env::var("CI").as_deref(),
-                Ok("true"),
-                "peer fixtures missing"
-            );
-            eprintln!("skipped: no peer fixtures at {}", index.display());
-            return;
-        }
-        let records: Vec<Value> =
-            serde_json::from_str(&std::fs::read_to_string(&index).unwrap()).unwrap();
+        let Some(root) = data_dir() else { return };
         let (mut checked, mut excepted) = (0, 0);
-        for r in records
-            .iter()
-            .filter(|r| r["format"] == "cabal-project-freeze")
-        {
-            let fixture = r["fixture"].as_str().unwrap();
-            let text = std::fs::read_to_string(root.join(fixture)).unwrap();
-            let ex = run(&text).unwrap_or_else(|e| panic!("{fixture}: {e}"));
-            let mut got: BTreeMap<(String, String), usize> = BTreeMap::new();
-            for c in &ex.components {
-                *got.entry((c.name.clone(), c.version.clone())).or_default() += 1;
-            }
-            let expected: Vec<Value> = serde_json::from_str(
-                &std::fs::read_to_string(root.join(r["expected"].as_str().unwrap())).unwrap(),
-            )
-            .unwrap();
-            let mut want: BTreeMap<(String, String), usize> = BTreeMap::new();
-            for e in &expected {
-                let key = (
-                    e["name"].as_str().unwrap_or("").to_string(),
-                    e["version"].as_str().unwrap_or("").to_string(),
-                );
-                *want.entry(key).or_default() += 1;
-            }
+        for r in peer_records(&root, |r| r["format"] == "cabal-project-freeze") {
+            let fixture = fixture(&r);
+            let ex = run(&fixture_text(&root, &r)).unwrap_or_else(|e| panic!("{fixture}: {e}"));
+            let got = packages(&ex.components);
+            let mut want = expected_packages(&root, &r);
             if let Some((_, extra, _)) = EXCEPTIONS.iter().find(|(f, _, _)| *f == fixture) {
                 for (n, v) in *extra {
                     *want.entry((n.to_string(), v.to_string())).or_default() += 1;

@@ -281,19 +281,9 @@ source = "git+https://example.com/forked#abc"
     /// TOML parser reads them.
     #[test]
     fn conformance_fast_path_on_real_lockfiles() {
-        let data = std::env::var_os("OSSGATE_DATA")
-            .map(std::path::PathBuf::from)
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-        let inputs = data.join("inputs");
-        if !inputs.is_dir() {
-            assert_ne!(
-                std::env::var("CI").as_deref(),
-                Ok("true"),
-                "shared data missing"
-            );
-            eprintln!("skipped: no shared data at {}", inputs.display());
+        let Some(inputs) = crate::testdata::shared_dir("inputs") else {
             return;
-        }
+        };
         let mut checked = 0;
         for project in ["cargo", "deno", "localsend"] {
             let text = std::fs::read_to_string(inputs.join(project).join("Cargo.lock")).unwrap();

@@ -238,7 +238,7 @@ impl NameLines {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
+    use crate::testdata::{self, *};
 
     fn run_at(path: &Path, text: &str) -> Result<Extracted, ExtractError> {
         ComposerLock.extract(&SourceFile {
@@ -440,27 +440,6 @@ mod tests {
         assert!(run("{\"packages\": []}").unwrap().components.is_empty());
     }
 
-    /// `sub` under the shared data (`$OSSGATE_DATA`), or `None` (skip) when it is missing
-    /// outside CI.
-    fn data_dir(sub: &str) -> Option<PathBuf> {
-        let data = std::env::var_os("OSSGATE_DATA")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"))
-            .join(sub);
-        if data.is_dir() {
-            Some(data)
-        } else {
-            assert_ne!(
-                std::env::var("CI").as_deref(),
-                Ok("true"),
-                "shared data missing at {}",
-                data.display()
-            );
-            eprintln!("skipped: no shared data at {}", data.display());
-            None
-        }
-    }
-
     fn extract_path(path: &Path, display: &str) -> Result<Extracted, ExtractError> {
         let text = std::fs::read_to_string(path).unwrap();
         ComposerLock.extract(&SourceFile {
@@ -473,32 +452,18 @@ mod tests {
     /// osv-scalibr's composer.lock fixtures: the same (name, version) multiset, scopes and lines.
     #[test]
     fn conformance_peer_fixtures() {
-        let Some(root) = data_dir("peer-fixtures/lockfiles") else {
+        let Some(root) = data_dir() else {
             return;
         };
-        let index: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(root.join("index.json")).unwrap())
-                .unwrap();
         // No exceptions: every composer.lock fixture must match.
         let (mut checked, mut errors, mut packages) = (0, 0, 0);
-        for rec in index.as_array().unwrap() {
+        for rec in &peer_records(&root, |r| {
+            r["ecosystem_dir"] == "packagist" && r["format"] == "composer-lock"
+        }) {
             let field = |k: &str| rec[k].as_str().unwrap_or_default();
-            if field("ecosystem_dir") != "packagist" || field("format") != "composer-lock" {
-                continue;
-            }
             let fixture = field("fixture");
-            let result = extract_path(
-                &root.join(fixture.trim_start_matches("lockfiles/")),
-                fixture,
-            );
-            let expected: serde_json::Value = serde_json::from_str(
-                &std::fs::read_to_string(
-                    root.join(field("expected").trim_start_matches("lockfiles/")),
-                )
-                .unwrap(),
-            )
-            .unwrap();
-            let expected = expected.as_array().unwrap();
+            let result = extract_path(&root.join(fixture), fixture);
+            let expected = &expected(&root, rec);
             assert_eq!(expected.len() as u64, rec["packages"].as_u64().unwrap());
             if rec.get("expect_error").is_some() {
                 assert!(result.is_err(), "{fixture}: expected an error");
@@ -506,23 +471,8 @@ mod tests {
                 errors += 1;
             } else {
                 let ex = result.unwrap_or_else(|e| panic!("{fixture}: {e}"));
-                let mut got: Vec<(String, String)> = ex
-                    .components
-                    .iter()
-                    .map(|c| (c.name.clone(), c.version.clone()))
-                    .collect();
-                let mut want: Vec<(String, String)> = expected
-                    .iter()
-                    .map(|p| {
-                        (
-                            p["name"].as_str().unwrap().to_string(),
-                            p["version"].as_str().unwrap().to_string(),
-                        )
-                    })
-                    .collect();
-                got.sort();
-                want.sort();
-                assert_eq!(got, want, "{fixture}");
+                let want = expected_packages(&root, rec);
+                assert_eq!(testdata::packages(&ex.components), want, "{fixture}");
                 // Scope (dep_groups) and line, where asserted.
                 for p in expected {
                     let c = ex
@@ -543,7 +493,7 @@ mod tests {
                         );
                     }
                 }
-                packages += want.len();
+                packages += expected.len();
             }
             checked += 1;
         }
@@ -558,7 +508,7 @@ mod tests {
     /// (name, version), with the direct ones its composer.json names.
     #[test]
     fn real_lockfile() {
-        let Some(inputs) = data_dir("inputs") else {
+        let Some(inputs) = shared_dir("inputs") else {
             return;
         };
         let path = inputs.join("firefly-iii/composer.lock");

@@ -188,8 +188,7 @@ fn from_lists(file: &SourceFile, obj: &Map<String, Value>) -> Result<Extracted, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
-    use std::path::PathBuf;
+    use crate::testdata::*;
 
     fn run(text: &str) -> Result<Extracted, ExtractError> {
         let src = SourceFile {
@@ -315,51 +314,22 @@ mod tests {
 
     #[test]
     fn conformance_peer_fixtures() {
-        let data = std::env::var_os("OSSGATE_DATA")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| {
-                PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"))
-            });
-        let root = data.join("peer-fixtures");
-        let index = root.join("lockfiles/index.json");
-        if !index.is_file() {
-            assert_ne!(
-                std::env::var("CI").as_deref(),
-                Ok("true"),
-                "peer fixtures missing"
-            );
-            eprintln!("skipped: no peer fixtures at {}", index.display());
-            return;
-        }
-        let records: Vec<Value> =
-            serde_json::from_str(&std::fs::read_to_string(&index).unwrap()).unwrap();
+        let Some(root) = data_dir() else { return };
         let (mut checked, mut excepted) = (0, 0);
-        for r in records.iter().filter(|r| r["format"] == "conan-lock") {
-            let fixture = r["fixture"].as_str().unwrap();
-            let text = std::fs::read_to_string(root.join(fixture)).unwrap();
+        for r in peer_records(&root, |r| r["format"] == "conan-lock") {
+            let fixture = fixture(&r);
+            let text = fixture_text(&root, &r);
             if EXCEPTIONS.iter().any(|(f, _)| *f == fixture) {
                 assert!(run(&text).is_err(), "{fixture}");
                 excepted += 1;
                 continue;
             }
             let ex = run(&text).unwrap_or_else(|e| panic!("{fixture}: {e}"));
-            let mut got: BTreeMap<(String, String), usize> = BTreeMap::new();
-            for c in &ex.components {
-                *got.entry((c.name.clone(), c.version.clone())).or_default() += 1;
-            }
-            let expected: Vec<Value> = serde_json::from_str(
-                &std::fs::read_to_string(root.join(r["expected"].as_str().unwrap())).unwrap(),
-            )
-            .unwrap();
-            let mut want: BTreeMap<(String, String), usize> = BTreeMap::new();
-            for e in &expected {
-                let key = (
-                    e["name"].as_str().unwrap_or("").to_string(),
-                    e["version"].as_str().unwrap_or("").to_string(),
-                );
-                *want.entry(key).or_default() += 1;
-            }
-            assert_eq!(got, want, "{fixture}");
+            assert_eq!(
+                packages(&ex.components),
+                expected_packages(&root, &r),
+                "{fixture}"
+            );
             checked += 1;
         }
         assert_eq!((checked, excepted), (15, 1));

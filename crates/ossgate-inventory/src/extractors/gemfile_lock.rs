@@ -249,7 +249,7 @@ fn spec_line(content: &str) -> Result<Option<(&str, &str)>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
+    use crate::testdata::{self, *};
 
     fn run(text: &str) -> Result<Extracted, ExtractError> {
         GemfileLock.extract(&SourceFile {
@@ -441,27 +441,6 @@ BUNDLED WITH
         }
     }
 
-    /// `sub` under the shared data (`$OSSGATE_DATA`), or `None` (skip) when it is missing
-    /// outside CI.
-    fn data_dir(sub: &str) -> Option<PathBuf> {
-        let data = std::env::var_os("OSSGATE_DATA")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"))
-            .join(sub);
-        if data.is_dir() {
-            Some(data)
-        } else {
-            assert_ne!(
-                std::env::var("CI").as_deref(),
-                Ok("true"),
-                "shared data missing at {}",
-                data.display()
-            );
-            eprintln!("skipped: no shared data at {}", data.display());
-            None
-        }
-    }
-
     fn extract_path(path: &Path, display: &str) -> Result<Extracted, ExtractError> {
         let text = std::fs::read_to_string(path).unwrap();
         GemfileLock.extract(&SourceFile {
@@ -474,58 +453,28 @@ BUNDLED WITH
     /// osv-scalibr's Gemfile.lock fixtures: the same (name, version) multiset.
     #[test]
     fn conformance_peer_fixtures() {
-        let Some(root) = data_dir("peer-fixtures/lockfiles") else {
+        let Some(root) = data_dir() else {
             return;
         };
-        let index: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(root.join("index.json")).unwrap())
-                .unwrap();
         // No exceptions: every Gemfile.lock fixture must match.
         let mut checked = 0;
         let mut packages = 0;
-        for rec in index.as_array().unwrap() {
+        for rec in &peer_records(&root, |r| {
+            r["ecosystem_dir"] == "rubygems" && r["format"] == "gemfile-lock"
+        }) {
             let field = |k: &str| rec[k].as_str().unwrap_or_default();
-            if field("ecosystem_dir") != "rubygems" || field("format") != "gemfile-lock" {
-                continue;
-            }
             let fixture = field("fixture");
-            let result = extract_path(
-                &root.join(fixture.trim_start_matches("lockfiles/")),
-                fixture,
-            );
-            let expected: serde_json::Value = serde_json::from_str(
-                &std::fs::read_to_string(
-                    root.join(field("expected").trim_start_matches("lockfiles/")),
-                )
-                .unwrap(),
-            )
-            .unwrap();
+            let result = extract_path(&root.join(fixture), fixture);
+            let expected = &expected(&root, rec);
             if rec.get("expect_error").is_some() {
                 assert!(result.is_err(), "{fixture}: expected an error");
             } else {
                 let ex = result.unwrap_or_else(|e| panic!("{fixture}: {e}"));
-                let mut got: Vec<(String, String)> = ex
-                    .components
-                    .iter()
-                    .map(|c| (c.name.clone(), c.version.clone()))
-                    .collect();
-                let mut want: Vec<(String, String)> = expected
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|p| {
-                        (
-                            p["name"].as_str().unwrap().to_string(),
-                            p["version"].as_str().unwrap().to_string(),
-                        )
-                    })
-                    .collect();
-                got.sort();
-                want.sort();
-                assert_eq!(got, want, "{fixture}");
-                assert_eq!(want.len() as u64, rec["packages"].as_u64().unwrap());
+                let want = expected_packages(&root, rec);
+                assert_eq!(testdata::packages(&ex.components), want, "{fixture}");
+                assert_eq!(expected.len() as u64, rec["packages"].as_u64().unwrap());
                 // Where the fixture asserts a line, it is the spec's line.
-                for p in expected.as_array().unwrap() {
+                for p in expected {
                     if let Some(line) = p["location"]["line"].as_u64() {
                         assert!(
                             ex.components
@@ -537,7 +486,7 @@ BUNDLED WITH
                         );
                     }
                 }
-                packages += want.len();
+                packages += expected.len();
             }
             checked += 1;
         }
@@ -548,7 +497,7 @@ BUNDLED WITH
     /// The real lockfiles in the shared data read without error, one component per spec line.
     #[test]
     fn real_lockfiles() {
-        let Some(inputs) = data_dir("inputs") else {
+        let Some(inputs) = shared_dir("inputs") else {
             return;
         };
         let mut checked = 0;

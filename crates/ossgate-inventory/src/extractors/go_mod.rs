@@ -568,6 +568,7 @@ fn go_language_version(v: &str) -> Option<(u64, u64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testdata::*;
 
     fn run(text: &str) -> Result<Extracted, ExtractError> {
         GoMod.extract(&SourceFile {
@@ -945,23 +946,6 @@ golang.org/x/sys v0.0.0-20200930185726-fdedc70b468f h1:hhh=
         assert_eq!(run_in(empty.path(), "go.mod", OLD_MOD).components.len(), 2);
     }
 
-    fn data_dir() -> Option<PathBuf> {
-        let data = std::env::var_os("OSSGATE_DATA")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-        if data.is_dir() {
-            return Some(data);
-        }
-        assert_ne!(
-            std::env::var("CI").as_deref(),
-            Ok("true"),
-            "shared data missing at {}",
-            data.display()
-        );
-        eprintln!("skipped: no shared data at {}", data.display());
-        None
-    }
-
     /// Peer expectations this extractor deliberately does not meet, as (fixture, name, version)
     /// of an expected package it does not report. osv-scalibr reports a module replaced by a
     /// local directory under the directory's path with no version; that is not a Go module
@@ -976,27 +960,19 @@ golang.org/x/sys v0.0.0-20200930185726-fdedc70b468f h1:hhh=
 
     #[test]
     fn conformance_peer_fixtures() {
-        let Some(data) = data_dir() else { return };
-        let root = data.join("peer-fixtures");
-        let index: serde_json::Value = serde_json::from_str(
-            &std::fs::read_to_string(root.join("lockfiles/index.json")).unwrap(),
-        )
-        .unwrap();
+        let Some(root) = data_dir() else { return };
+        let records = peer_records(&root, |r| {
+            r["ecosystem_dir"] == "go" && r["format"] == "go-mod"
+        });
         let mut checked = 0;
         let mut expected_total = 0;
         let mut exceptions_hit = Vec::new();
         let mut variants_checked = 0;
-        for rec in index.as_array().unwrap() {
-            if rec["ecosystem_dir"] != "go" || rec["format"] != "go-mod" {
-                continue;
-            }
-            let fixture = rec["fixture"].as_str().unwrap();
+        for rec in &records {
+            let fixture = fixture(rec);
             let path = root.join(fixture);
             let text = std::fs::read_to_string(&path).unwrap();
-            let expected: Vec<serde_json::Value> = serde_json::from_str(
-                &std::fs::read_to_string(root.join(rec["expected"].as_str().unwrap())).unwrap(),
-            )
-            .unwrap();
+            let expected = expected(&root, rec);
             let src = SourceFile {
                 display: file_name(&path).to_string(),
                 path: &path,
@@ -1183,10 +1159,12 @@ golang.org/x/sys v0.0.0-20200930185726-fdedc70b468f h1:hhh=
 
     #[test]
     fn real_go_mods_in_shared_inputs() {
-        let Some(data) = data_dir() else { return };
+        let Some(inputs) = shared_dir("inputs") else {
+            return;
+        };
         let mut checked = Vec::new();
         for project in ["argo-cd", "prometheus", "kubernetes-client-go"] {
-            let path = data.join("inputs").join(project).join("go.mod");
+            let path = inputs.join(project).join("go.mod");
             let text = std::fs::read_to_string(&path).unwrap();
             let ex = GoMod
                 .extract(&SourceFile {

@@ -73,8 +73,7 @@ fn is_test_only(configs: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
-    use std::path::PathBuf;
+    use crate::testdata::*;
 
     fn run(name: &str, text: &str) -> Extracted {
         let src = SourceFile {
@@ -151,46 +150,16 @@ empty=annotationProcessor,testAnnotationProcessor
     /// multiset as the peer expects.
     #[test]
     fn conformance_peer_fixtures() {
-        let data = std::env::var_os("OSSGATE_DATA")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| {
-                PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"))
-            });
-        let root = data.join("peer-fixtures");
-        let index = root.join("lockfiles/index.json");
-        if !index.is_file() {
-            assert_ne!(
-                std::env::var("CI").as_deref(),
-                Ok("true"),
-                "peer fixtures missing"
-            );
-            eprintln!("skipped: no peer fixtures at {}", index.display());
-            return;
-        }
-        let records: Vec<serde_json::Value> =
-            serde_json::from_str(&std::fs::read_to_string(&index).unwrap()).unwrap();
+        let Some(root) = data_dir() else { return };
         let mut checked = 0;
-        for r in records.iter().filter(|r| r["format"] == "gradle-lockfile") {
-            let fixture = r["fixture"].as_str().unwrap();
-            let text = std::fs::read_to_string(root.join(fixture)).unwrap();
-            let ex = run("gradle.lockfile", &text);
-            let mut got: BTreeMap<(String, String), usize> = BTreeMap::new();
-            for c in &ex.components {
-                *got.entry((c.name.clone(), c.version.clone())).or_default() += 1;
-            }
-            let expected: Vec<serde_json::Value> = serde_json::from_str(
-                &std::fs::read_to_string(root.join(r["expected"].as_str().unwrap())).unwrap(),
-            )
-            .unwrap();
-            let mut want: BTreeMap<(String, String), usize> = BTreeMap::new();
-            for e in &expected {
-                let key = (
-                    e["name"].as_str().unwrap_or("").to_string(),
-                    e["version"].as_str().unwrap_or("").to_string(),
-                );
-                *want.entry(key).or_default() += 1;
-            }
-            assert_eq!(got, want, "{fixture}");
+        for r in peer_records(&root, |r| r["format"] == "gradle-lockfile") {
+            let fixture = fixture(&r);
+            let ex = run("gradle.lockfile", &fixture_text(&root, &r));
+            assert_eq!(
+                packages(&ex.components),
+                expected_packages(&root, &r),
+                "{fixture}"
+            );
             checked += 1;
         }
         assert_eq!(checked, 3);

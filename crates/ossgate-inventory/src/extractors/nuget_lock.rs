@@ -266,7 +266,7 @@ impl PackageKeyLines {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
+    use crate::testdata::*;
 
     fn run(text: &str) -> Result<Extracted, ExtractError> {
         NuGetLock.extract(&SourceFile {
@@ -402,44 +402,20 @@ mod tests {
         }
     }
 
-    fn data_dir() -> Option<PathBuf> {
-        let data = std::env::var_os("OSSGATE_DATA")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-        if data.is_dir() {
-            return Some(data);
-        }
-        assert_ne!(
-            std::env::var("CI").as_deref(),
-            Ok("true"),
-            "shared data missing at {}",
-            data.display()
-        );
-        eprintln!("skipped: no shared data at {}", data.display());
-        None
-    }
-
     /// The packages.lock.json fixtures of osv-scalibr and osv-scanner read as upstream expects.
     #[test]
     fn conformance_peer_fixtures() {
-        let Some(data) = data_dir() else { return };
-        let base = data.join("peer-fixtures");
-        let index: Vec<Value> = serde_json::from_str(
-            &std::fs::read_to_string(base.join("lockfiles/index.json")).unwrap(),
-        )
-        .unwrap();
+        let Some(base) = data_dir() else { return };
         let mut checked = 0;
         let mut errors_expected = 0;
-        for rec in &index {
-            let field = |k: &str| rec.get(k).and_then(Value::as_str).unwrap_or("");
-            if field("ecosystem_dir") != "nuget"
-                || !matches!(
-                    field("format"),
-                    "packages-lock-json" | "osv-scanner-v1/nuget"
+        for rec in &peer_records(&base, |r| {
+            r["ecosystem_dir"] == "nuget"
+                && matches!(
+                    r["format"].as_str(),
+                    Some("packages-lock-json" | "osv-scanner-v1/nuget")
                 )
-            {
-                continue;
-            }
+        }) {
+            let field = |k: &str| rec.get(k).and_then(Value::as_str).unwrap_or("");
             assert_eq!(field("real_filename"), "packages.lock.json");
             let path = base.join(field("fixture"));
             let text = std::fs::read_to_string(&path).unwrap();
@@ -448,10 +424,7 @@ mod tests {
                 path: &path,
                 text: &text,
             });
-            let expected: Vec<Value> = serde_json::from_str(
-                &std::fs::read_to_string(base.join(field("expected"))).unwrap(),
-            )
-            .unwrap();
+            let expected = expected(&base, rec);
             let mut want: Vec<(String, String)> = expected
                 .iter()
                 .map(|p| {
@@ -491,8 +464,10 @@ mod tests {
     /// (id, resolved) pairs of non-project entries, counted straight from the JSON value.
     #[test]
     fn real_lockfiles_parse_with_independent_counts() {
-        let Some(data) = data_dir() else { return };
-        let root = data.join("inputs/bitwarden-server");
+        let Some(inputs) = shared_dir("inputs") else {
+            return;
+        };
+        let root = inputs.join("bitwarden-server");
         let mut files = Vec::new();
         let mut stack = vec![root];
         while let Some(dir) = stack.pop() {

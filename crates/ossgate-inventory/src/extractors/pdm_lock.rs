@@ -163,7 +163,7 @@ fn declared_in_pyproject(lock_path: &Path) -> HashSet<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
+    use crate::testdata::{self, *};
 
     fn run(text: &str) -> Result<Extracted, ExtractError> {
         PdmLock.extract(&SourceFile {
@@ -262,25 +262,6 @@ groups = ["default"]
         assert_eq!(ex.unresolved.len(), 1);
     }
 
-    fn data_dir(sub: &str) -> Option<PathBuf> {
-        let data = std::env::var_os("OSSGATE_DATA")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"))
-            .join(sub);
-        if data.is_dir() {
-            Some(data)
-        } else {
-            assert_ne!(
-                std::env::var("CI").as_deref(),
-                Ok("true"),
-                "shared data missing at {}",
-                data.display()
-            );
-            eprintln!("skipped: no shared data at {}", data.display());
-            None
-        }
-    }
-
     /// Fixture packages deliberately not components: (fixture, name, version, reason).
     const EXCEPTIONS: &[(&str, &str, &str, &str)] = &[(
         "lockfiles/pypi/pdm-lock/git-dependency.toml",
@@ -293,35 +274,24 @@ groups = ["default"]
     /// less the listed exceptions, which must be reported as unresolved.
     #[test]
     fn conformance_peer_fixtures() {
-        let Some(root) = data_dir("peer-fixtures/lockfiles") else {
+        let Some(root) = data_dir() else {
             return;
         };
-        let index: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(root.join("index.json")).unwrap())
-                .unwrap();
         let (mut checked, mut errors, mut packages, mut excepted) = (0, 0, 0, 0);
-        for rec in index.as_array().unwrap() {
+        for rec in &peer_records(&root, |r| {
+            r["ecosystem_dir"] == "pypi" && r["format"] == "pdm-lock"
+        }) {
             let field = |k: &str| rec[k].as_str().unwrap_or_default();
-            if field("ecosystem_dir") != "pypi" || field("format") != "pdm-lock" {
-                continue;
-            }
             checked += 1;
             let fixture = field("fixture");
-            let path = root.join(fixture.trim_start_matches("lockfiles/"));
+            let path = root.join(fixture);
             let text = std::fs::read_to_string(&path).unwrap();
             let result = PdmLock.extract(&SourceFile {
                 display: fixture.to_string(),
                 path: &path,
                 text: &text,
             });
-            let expected: serde_json::Value = serde_json::from_str(
-                &std::fs::read_to_string(
-                    root.join(field("expected").trim_start_matches("lockfiles/")),
-                )
-                .unwrap(),
-            )
-            .unwrap();
-            let expected = expected.as_array().unwrap();
+            let expected = &expected(&root, rec);
             if rec.get("expect_error").is_some() {
                 assert!(result.is_err(), "{fixture}: expected an error");
                 assert!(expected.is_empty());
@@ -329,12 +299,7 @@ groups = ["default"]
                 continue;
             }
             let ex = result.unwrap_or_else(|e| panic!("{fixture}: {e}"));
-            let mut got: Vec<(String, String)> = ex
-                .components
-                .iter()
-                .map(|c| (c.name.clone(), c.version.clone()))
-                .collect();
-            let mut want: Vec<(String, String)> = Vec::new();
+            let mut want = Packages::new();
             for p in expected {
                 let (name, version) = (p["name"].as_str().unwrap(), p["version"].as_str().unwrap());
                 if EXCEPTIONS
@@ -358,12 +323,12 @@ groups = ["default"]
                     .find(|c| c.name == name && c.version == version)
                     .unwrap_or_else(|| panic!("{fixture}: {name} {version} missing"));
                 assert_eq!(c.scope == Scope::Dev, dev, "{fixture}: {}", c.purl);
-                want.push((name.to_string(), version.to_string()));
+                *want
+                    .entry((name.to_string(), version.to_string()))
+                    .or_default() += 1;
             }
-            got.sort();
-            want.sort();
-            assert_eq!(got, want, "{fixture}");
-            packages += want.len();
+            assert_eq!(testdata::packages(&ex.components), want, "{fixture}");
+            packages += want.values().sum::<usize>();
         }
         assert_eq!(excepted, EXCEPTIONS.len(), "every exception is used");
         assert_eq!(

@@ -107,7 +107,7 @@ fn line_at(text: &str, offset: usize) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
+    use crate::testdata::{self, *};
 
     fn run(text: &str) -> Result<Extracted, ExtractError> {
         PipfileLock.extract(&SourceFile {
@@ -169,44 +169,21 @@ mod tests {
         assert_eq!(ex.unresolved.len(), 2);
     }
 
-    fn data_dir(sub: &str) -> Option<PathBuf> {
-        let data = std::env::var_os("OSSGATE_DATA")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"))
-            .join(sub);
-        if data.is_dir() {
-            Some(data)
-        } else {
-            assert_ne!(
-                std::env::var("CI").as_deref(),
-                Ok("true"),
-                "shared data missing at {}",
-                data.display()
-            );
-            eprintln!("skipped: no shared data at {}", data.display());
-            None
-        }
-    }
-
     /// Peer (osv-scanner) Pipfile.lock fixtures: the same (name, version) multiset, dev scope
     /// and lines. No exceptions.
     #[test]
     fn conformance_peer_fixtures() {
-        let Some(root) = data_dir("peer-fixtures/lockfiles") else {
+        let Some(root) = data_dir() else {
             return;
         };
-        let index: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(root.join("index.json")).unwrap())
-                .unwrap();
         let (mut checked, mut packages) = (0, 0);
-        for rec in index.as_array().unwrap() {
+        for rec in &peer_records(&root, |r| {
+            r["ecosystem_dir"] == "pypi" && r["format"] == "pipfile-lock"
+        }) {
             let field = |k: &str| rec[k].as_str().unwrap_or_default();
-            if field("ecosystem_dir") != "pypi" || field("format") != "pipfile-lock" {
-                continue;
-            }
             let fixture = field("fixture");
             assert!(rec.get("expect_error").is_none(), "{fixture}");
-            let path = root.join(fixture.trim_start_matches("lockfiles/"));
+            let path = root.join(fixture);
             let text = std::fs::read_to_string(&path).unwrap();
             let ex = PipfileLock
                 .extract(&SourceFile {
@@ -215,31 +192,9 @@ mod tests {
                     text: &text,
                 })
                 .unwrap_or_else(|e| panic!("{fixture}: {e}"));
-            let expected: serde_json::Value = serde_json::from_str(
-                &std::fs::read_to_string(
-                    root.join(field("expected").trim_start_matches("lockfiles/")),
-                )
-                .unwrap(),
-            )
-            .unwrap();
-            let expected = expected.as_array().unwrap();
-            let mut got: Vec<(String, String)> = ex
-                .components
-                .iter()
-                .map(|c| (c.name.clone(), c.version.clone()))
-                .collect();
-            let mut want: Vec<(String, String)> = expected
-                .iter()
-                .map(|p| {
-                    (
-                        p["name"].as_str().unwrap().to_string(),
-                        p["version"].as_str().unwrap().to_string(),
-                    )
-                })
-                .collect();
-            got.sort();
-            want.sort();
-            assert_eq!(got, want, "{fixture}");
+            let expected = &expected(&root, rec);
+            let want = expected_packages(&root, rec);
+            assert_eq!(testdata::packages(&ex.components), want, "{fixture}");
             for p in expected {
                 let dev = p["dep_groups"]
                     .as_array()
@@ -254,7 +209,7 @@ mod tests {
                     assert_eq!(c.locations[0].line, Some(line as u32), "{fixture}");
                 }
             }
-            packages += want.len();
+            packages += expected.len();
             checked += 1;
         }
         assert_eq!((checked, packages), (7, 8), "Pipfile.lock fixtures");

@@ -123,7 +123,7 @@ impl Extractor for PyLock {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
+    use crate::testdata::{self, *};
 
     fn run(text: &str) -> Result<Extracted, ExtractError> {
         PyLock.extract(&SourceFile {
@@ -210,58 +210,28 @@ kind = "GitHub"
         assert!(run("").unwrap().components.is_empty());
     }
 
-    fn data_dir(sub: &str) -> Option<PathBuf> {
-        let data = std::env::var_os("OSSGATE_DATA")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"))
-            .join(sub);
-        if data.is_dir() {
-            Some(data)
-        } else {
-            assert_ne!(
-                std::env::var("CI").as_deref(),
-                Ok("true"),
-                "shared data missing at {}",
-                data.display()
-            );
-            eprintln!("skipped: no shared data at {}", data.display());
-            None
-        }
-    }
-
     /// Peer (osv-scalibr) pylock.toml fixtures: the same (name, version) multiset. No
     /// exceptions.
     #[test]
     fn conformance_peer_fixtures() {
-        let Some(root) = data_dir("peer-fixtures/lockfiles") else {
+        let Some(root) = data_dir() else {
             return;
         };
-        let index: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(root.join("index.json")).unwrap())
-                .unwrap();
         let (mut checked, mut errors, mut packages) = (0, 0, 0);
-        for rec in index.as_array().unwrap() {
+        for rec in &peer_records(&root, |r| {
+            r["ecosystem_dir"] == "pypi" && r["format"] == "pylock-toml"
+        }) {
             let field = |k: &str| rec[k].as_str().unwrap_or_default();
-            if field("ecosystem_dir") != "pypi" || field("format") != "pylock-toml" {
-                continue;
-            }
             checked += 1;
             let fixture = field("fixture");
-            let path = root.join(fixture.trim_start_matches("lockfiles/"));
+            let path = root.join(fixture);
             let text = std::fs::read_to_string(&path).unwrap();
             let result = PyLock.extract(&SourceFile {
                 display: fixture.to_string(),
                 path: &path,
                 text: &text,
             });
-            let expected: serde_json::Value = serde_json::from_str(
-                &std::fs::read_to_string(
-                    root.join(field("expected").trim_start_matches("lockfiles/")),
-                )
-                .unwrap(),
-            )
-            .unwrap();
-            let expected = expected.as_array().unwrap();
+            let expected = &expected(&root, rec);
             if rec.get("expect_error").is_some() {
                 assert!(result.is_err(), "{fixture}: expected an error");
                 assert!(expected.is_empty());
@@ -269,24 +239,9 @@ kind = "GitHub"
                 continue;
             }
             let ex = result.unwrap_or_else(|e| panic!("{fixture}: {e}"));
-            let mut got: Vec<(String, String)> = ex
-                .components
-                .iter()
-                .map(|c| (c.name.clone(), c.version.clone()))
-                .collect();
-            let mut want: Vec<(String, String)> = expected
-                .iter()
-                .map(|p| {
-                    (
-                        p["name"].as_str().unwrap().to_string(),
-                        p["version"].as_str().unwrap().to_string(),
-                    )
-                })
-                .collect();
-            got.sort();
-            want.sort();
-            assert_eq!(got, want, "{fixture}");
-            packages += want.len();
+            let want = expected_packages(&root, rec);
+            assert_eq!(testdata::packages(&ex.components), want, "{fixture}");
+            packages += expected.len();
         }
         assert_eq!(
             (checked, errors, packages),

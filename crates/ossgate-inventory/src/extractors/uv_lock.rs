@@ -196,7 +196,7 @@ fn reachable<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
+    use crate::testdata::{self, *};
 
     fn run(text: &str) -> Result<Extracted, ExtractError> {
         UvLock.extract(&SourceFile {
@@ -321,25 +321,6 @@ source = { git = "https://github.com/astral-sh/ruff#84748be" }
         assert_eq!(ex.unresolved.len(), 1);
     }
 
-    fn data_dir(sub: &str) -> Option<PathBuf> {
-        let data = std::env::var_os("OSSGATE_DATA")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"))
-            .join(sub);
-        if data.is_dir() {
-            Some(data)
-        } else {
-            assert_ne!(
-                std::env::var("CI").as_deref(),
-                Ok("true"),
-                "shared data missing at {}",
-                data.display()
-            );
-            eprintln!("skipped: no shared data at {}", data.display());
-            None
-        }
-    }
-
     /// Fixture packages deliberately not components: (fixture, name, version, reason).
     const EXCEPTIONS: &[(&str, &str, &str, &str)] = &[(
         "lockfiles/pypi/uv-lock/source-git.lock",
@@ -352,22 +333,18 @@ source = { git = "https://github.com/astral-sh/ruff#84748be" }
     /// exceptions, which must be reported as unresolved.
     #[test]
     fn conformance_peer_fixtures() {
-        let Some(root) = data_dir("peer-fixtures/lockfiles") else {
+        let Some(root) = data_dir() else {
             return;
         };
-        let index: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(root.join("index.json")).unwrap())
-                .unwrap();
         let (mut checked, mut packages, mut excepted) = (0, 0, 0);
-        for rec in index.as_array().unwrap() {
+        for rec in &peer_records(&root, |r| {
+            r["ecosystem_dir"] == "pypi" && r["format"] == "uv-lock"
+        }) {
             let field = |k: &str| rec[k].as_str().unwrap_or_default();
-            if field("ecosystem_dir") != "pypi" || field("format") != "uv-lock" {
-                continue;
-            }
             checked += 1;
             let fixture = field("fixture");
             assert!(rec.get("expect_error").is_none(), "{fixture}");
-            let path = root.join(fixture.trim_start_matches("lockfiles/"));
+            let path = root.join(fixture);
             let text = std::fs::read_to_string(&path).unwrap();
             let ex = UvLock
                 .extract(&SourceFile {
@@ -376,15 +353,9 @@ source = { git = "https://github.com/astral-sh/ruff#84748be" }
                     text: &text,
                 })
                 .unwrap_or_else(|e| panic!("{fixture}: {e}"));
-            let expected: serde_json::Value = serde_json::from_str(
-                &std::fs::read_to_string(
-                    root.join(field("expected").trim_start_matches("lockfiles/")),
-                )
-                .unwrap(),
-            )
-            .unwrap();
-            let mut want: Vec<(String, String)> = Vec::new();
-            for p in expected.as_array().unwrap() {
+            let expected = &expected(&root, rec);
+            let mut want = Packages::new();
+            for p in expected {
                 let (name, version) = (p["name"].as_str().unwrap(), p["version"].as_str().unwrap());
                 if EXCEPTIONS
                     .iter()
@@ -398,17 +369,12 @@ source = { git = "https://github.com/astral-sh/ruff#84748be" }
                     excepted += 1;
                     continue;
                 }
-                want.push((name.to_string(), version.to_string()));
+                *want
+                    .entry((name.to_string(), version.to_string()))
+                    .or_default() += 1;
             }
-            let mut got: Vec<(String, String)> = ex
-                .components
-                .iter()
-                .map(|c| (c.name.clone(), c.version.clone()))
-                .collect();
-            got.sort();
-            want.sort();
-            assert_eq!(got, want, "{fixture}");
-            packages += want.len();
+            assert_eq!(testdata::packages(&ex.components), want, "{fixture}");
+            packages += want.values().sum::<usize>();
         }
         assert_eq!(excepted, EXCEPTIONS.len(), "every exception is used");
         assert_eq!((checked, packages), (4, 4), "uv.lock fixtures in the index");
@@ -417,7 +383,7 @@ source = { git = "https://github.com/astral-sh/ruff#84748be" }
     /// saleor's uv.lock: one component per registry package, counted from the raw text.
     #[test]
     fn real_lockfile() {
-        let Some(dir) = data_dir("inputs/saleor") else {
+        let Some(dir) = shared_dir("inputs/saleor") else {
             return;
         };
         let path = dir.join("uv.lock");

@@ -420,7 +420,7 @@ fn declared_in_package_json(lock_path: &Path) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
+    use crate::testdata::*;
 
     fn run(text: &str) -> Result<Extracted, ExtractError> {
         YarnLock.extract(&SourceFile {
@@ -697,41 +697,18 @@ __metadata:
         }
     }
 
-    fn data_dir() -> Option<PathBuf> {
-        let data = std::env::var_os("OSSGATE_DATA")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-        if data.is_dir() {
-            return Some(data);
-        }
-        assert_ne!(
-            std::env::var("CI").as_deref(),
-            Ok("true"),
-            "shared data missing at {}",
-            data.display()
-        );
-        eprintln!("skipped: no shared data at {}", data.display());
-        None
-    }
-
     /// The yarn.lock fixtures of osv-scalibr read as upstream expects (names, versions, lines).
     #[test]
     fn conformance_peer_fixtures() {
-        let Some(data) = data_dir() else { return };
-        let base = data.join("peer-fixtures");
-        let index: Vec<Value> = serde_json::from_str(
-            &std::fs::read_to_string(base.join("lockfiles/index.json")).unwrap(),
-        )
-        .unwrap();
+        let Some(base) = data_dir() else { return };
         // Fixtures that cannot be matched, with the reason. None so far.
         const EXCEPTIONS: &[(&str, &str)] = &[];
         let mut checked = 0;
         let mut excepted = 0;
-        for rec in &index {
+        for rec in &peer_records(&base, |r| {
+            r["ecosystem_dir"] == "npm" && r["format"] == "yarn-lock"
+        }) {
             let field = |k: &str| rec.get(k).and_then(Value::as_str).unwrap_or("");
-            if field("ecosystem_dir") != "npm" || field("format") != "yarn-lock" {
-                continue;
-            }
             assert_eq!(field("real_filename"), "yarn.lock");
             let fixture = field("fixture");
             if EXCEPTIONS.iter().any(|(f, _)| *f == fixture) {
@@ -745,10 +722,7 @@ __metadata:
                 path: &path,
                 text: &text,
             });
-            let expected: Vec<Value> = serde_json::from_str(
-                &std::fs::read_to_string(base.join(field("expected"))).unwrap(),
-            )
-            .unwrap();
+            let expected = expected(&base, rec);
             let mut want: Vec<(String, String, Option<u64>)> = expected
                 .iter()
                 .map(|p| {
@@ -852,8 +826,9 @@ __metadata:
 
     #[test]
     fn real_lockfiles_parse_with_independent_counts() {
-        let Some(data) = data_dir() else { return };
-        let inputs = data.join("inputs");
+        let Some(inputs) = shared_dir("inputs") else {
+            return;
+        };
         let mut checked = Vec::new();
         for project in std::fs::read_dir(&inputs).unwrap() {
             let path = project.unwrap().path().join("yarn.lock");
