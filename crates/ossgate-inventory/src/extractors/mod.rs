@@ -15,6 +15,7 @@ mod pdm_lock;
 mod pipfile_lock;
 mod poetry_lock;
 mod pylock;
+mod python;
 mod renv_lock;
 mod requirements;
 mod swift_resolved;

@@ -3,12 +3,13 @@
 //! git, a local path or a URL are not PyPI releases and are reported as unresolved. A sibling
 //! `pyproject.toml` says which packages are direct.
 
+use super::python::{declared_in_pyproject, pep508_name};
 use super::{file_name, toml_error};
 use crate::lines::header_lines;
 use crate::{ExtractError, Extracted, Extractor, SourceFile, Unresolved, loc};
 use ossgate_model::{Component, Ecosystem, Scope};
 use serde::Deserialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 
 pub struct PdmLock;
@@ -85,7 +86,7 @@ impl Extractor for PdmLock {
             c.scope = if dev { Scope::Dev } else { Scope::Runtime };
             c.direct = declared.contains(&eco.normalize_name(&p.name));
             for dep in &p.dependencies {
-                let name = requirement_name(dep);
+                let name = pep508_name(dep);
                 if let Some(versions) = by_name.get(&eco.normalize_name(name)) {
                     c.dependencies
                         .extend(versions.iter().map(|v| eco.purl(name, Some(v))));
@@ -108,56 +109,6 @@ fn source_kind(p: &Package) -> Option<&'static str> {
     } else {
         None
     }
-}
-
-/// The project name a PEP 508 requirement string starts with.
-fn requirement_name(req: &str) -> &str {
-    let req = req.trim_start();
-    let end = req
-        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
-        .unwrap_or(req.len());
-    &req[..end]
-}
-
-/// Normalised names of the dependencies a sibling pyproject.toml declares (`[project]`,
-/// `[dependency-groups]`, `[tool.pdm.dev-dependencies]`), empty when there is none.
-fn declared_in_pyproject(lock_path: &Path) -> HashSet<String> {
-    let mut out = HashSet::new();
-    let Some(text) = lock_path
-        .parent()
-        .and_then(|d| std::fs::read_to_string(d.join("pyproject.toml")).ok())
-    else {
-        return out;
-    };
-    let Ok(doc) = toml::from_str::<toml::Table>(&text) else {
-        return out;
-    };
-    let project = doc.get("project");
-    let mut lists: Vec<&toml::Value> = Vec::new();
-    lists.extend(project.and_then(|p| p.get("dependencies")));
-    let tables = [
-        project.and_then(|p| p.get("optional-dependencies")),
-        doc.get("dependency-groups"),
-        doc.get("tool")
-            .and_then(|t| t.get("pdm"))
-            .and_then(|t| t.get("dev-dependencies")),
-    ];
-    for t in tables.into_iter().flatten().filter_map(|t| t.as_table()) {
-        lists.extend(t.values());
-    }
-    let eco = Ecosystem::PyPI;
-    for req in lists
-        .into_iter()
-        .filter_map(|l| l.as_array())
-        .flatten()
-        .filter_map(|v| v.as_str())
-    {
-        let name = requirement_name(req);
-        if !name.is_empty() {
-            out.insert(eco.normalize_name(name));
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -242,12 +193,12 @@ groups = ["default"]
     #[test]
     fn requirement_names() {
         assert_eq!(
-            requirement_name("win-inet-pton; os_name == 'nt'"),
+            pep508_name("win-inet-pton; os_name == 'nt'"),
             "win-inet-pton"
         );
-        assert_eq!(requirement_name("a.b_c[x]>=1"), "a.b_c");
-        assert_eq!(requirement_name("foo @ git+https://x"), "foo");
-        assert_eq!(requirement_name(""), "");
+        assert_eq!(pep508_name("a.b_c[x]>=1"), "a.b_c");
+        assert_eq!(pep508_name("foo @ git+https://x"), "foo");
+        assert_eq!(pep508_name(""), "");
     }
 
     #[test]

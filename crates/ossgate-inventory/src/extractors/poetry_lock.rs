@@ -2,12 +2,13 @@
 //! file or a URL are not PyPI packages and are left out. A sibling `pyproject.toml` says which
 //! packages are direct.
 
+use super::python::declared_in_pyproject;
 use super::{file_name, toml_error};
 use crate::lines::header_lines;
 use crate::{ExtractError, Extracted, Extractor, SourceFile, loc};
 use ossgate_model::{Component, Ecosystem, Scope};
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 pub struct PoetryLock;
@@ -89,59 +90,6 @@ impl Extractor for PoetryLock {
         }
         Ok(out)
     }
-}
-
-/// Normalised names of the dependencies a sibling pyproject.toml declares (Poetry tables and
-/// PEP 621 `[project]`), empty when there is none.
-fn declared_in_pyproject(lock_path: &Path) -> HashSet<String> {
-    let mut out = HashSet::new();
-    let Some(dir) = lock_path.parent() else {
-        return out;
-    };
-    let Ok(text) = std::fs::read_to_string(dir.join("pyproject.toml")) else {
-        return out;
-    };
-    let Ok(doc) = toml::from_str::<toml::Table>(&text) else {
-        return out;
-    };
-    let eco = Ecosystem::PyPI;
-    let poetry = doc.get("tool").and_then(|t| t.get("poetry"));
-    let mut tables: Vec<&toml::Value> = Vec::new();
-    if let Some(p) = poetry {
-        tables.extend(p.get("dependencies"));
-        tables.extend(p.get("dev-dependencies"));
-        if let Some(groups) = p.get("group").and_then(|g| g.as_table()) {
-            tables.extend(groups.values().filter_map(|g| g.get("dependencies")));
-        }
-    }
-    for t in tables.iter().filter_map(|t| t.as_table()) {
-        out.extend(
-            t.keys()
-                .filter(|k| *k != "python")
-                .map(|k| eco.normalize_name(k)),
-        );
-    }
-    let project = doc.get("project");
-    let mut pep508: Vec<&toml::Value> = Vec::new();
-    if let Some(deps) = project
-        .and_then(|p| p.get("dependencies"))
-        .and_then(|d| d.as_array())
-    {
-        pep508.extend(deps);
-    }
-    if let Some(opt) = project
-        .and_then(|p| p.get("optional-dependencies"))
-        .and_then(|d| d.as_table())
-    {
-        pep508.extend(opt.values().filter_map(|v| v.as_array()).flatten());
-    }
-    for req in pep508.iter().filter_map(|v| v.as_str()) {
-        let end = req
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.'))
-            .unwrap_or(req.len());
-        out.insert(eco.normalize_name(&req[..end]));
-    }
-    out
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! so this small line parser is written here.
 
 use super::file_name;
+use super::python::pep508_name;
 use crate::{ExtractError, Extracted, Extractor, SourceFile, Unresolved, loc};
 use ossgate_model::{Component, Ecosystem, Scope};
 use std::collections::HashSet;
@@ -195,14 +196,11 @@ fn requirement(text: &str) -> Result<(String, String), String> {
         None => text,
     };
     let req = req.split(';').next().unwrap_or("").trim();
-    let name_end = req
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.'))
-        .unwrap_or(req.len());
-    let name = &req[..name_end];
+    let name = pep508_name(req);
     if name.is_empty() {
         return Err("not a requirement (a path or URL without a package name)".into());
     }
-    let mut rest = req[name_end..].trim_start();
+    let mut rest = req[name.len()..].trim_start();
     if rest.starts_with('[') {
         match rest.find(']') {
             Some(i) => rest = rest[i + 1..].trim_start(),
