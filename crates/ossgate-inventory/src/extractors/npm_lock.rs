@@ -39,7 +39,10 @@ impl Extractor for NpmLock {
         if let Some(packages) = obj.get("packages").and_then(Value::as_object) {
             Ok(from_packages(file, packages, &lines))
         } else if let Some(deps) = obj.get("dependencies").and_then(Value::as_object) {
-            let declared = declared_in_package_json(file.path);
+            let declared: HashSet<String> = package_json_deps(file.path)
+                .into_iter()
+                .map(|(name, _)| name)
+                .collect();
             let mut out = Extracted::default();
             from_tree(file, deps, &declared, true, &lines, &mut out);
             Ok(out)
@@ -166,18 +169,24 @@ fn resolve(packages: &Map<String, Value>, key: &str, dep: &str) -> Option<String
     }
 }
 
-/// The names a sibling `package.json` declares, for v1 locks (which do not record the root).
-fn declared_in_package_json(lock_path: &Path) -> HashSet<String> {
-    let Some(dir) = lock_path.parent() else {
-        return HashSet::new();
-    };
-    let Ok(text) = std::fs::read_to_string(dir.join("package.json")) else {
-        return HashSet::new();
+/// The `(name, range)` pairs a sibling `package.json` declares under the dependency keys; none
+/// when it is missing or unreadable. Used for v1 locks (which do not record the root) and by
+/// the yarn.lock extractor.
+pub(super) fn package_json_deps(lock_path: &Path) -> Vec<(String, String)> {
+    let Ok(text) = std::fs::read_to_string(lock_path.with_file_name("package.json")) else {
+        return Vec::new();
     };
     let Ok(Value::Object(m)) = serde_json::from_str::<Value>(&text) else {
-        return HashSet::new();
+        return Vec::new();
     };
-    dep_names(&m).map(str::to_string).collect()
+    DEP_KEYS
+        .iter()
+        .filter_map(|k| m.get(*k).and_then(Value::as_object))
+        .flat_map(|deps| {
+            deps.iter()
+                .map(|(n, r)| (n.clone(), r.as_str().unwrap_or("").to_string()))
+        })
+        .collect()
 }
 
 fn from_tree(

@@ -25,9 +25,9 @@
 //! (and, for Berry, each workspace entry) declares.
 
 use super::file_name;
+use super::npm_lock::package_json_deps;
 use crate::{ExtractError, Extracted, Extractor, SourceFile, Unresolved, loc};
 use ossgate_model::{Component, Ecosystem};
-use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
@@ -45,7 +45,7 @@ impl Extractor for YarnLock {
     fn extract(&self, file: &SourceFile) -> Result<Extracted, ExtractError> {
         let entries = parse(file.text)
             .map_err(|(line, msg)| ExtractError::new(&file.display, Some(line), msg))?;
-        let declared = declared_in_package_json(file.path);
+        let declared = package_json_deps(file.path);
         Ok(build(file, &entries, &declared))
     }
 }
@@ -392,35 +392,11 @@ fn build(file: &SourceFile, entries: &[Entry], declared: &[(String, String)]) ->
     out
 }
 
-const DEP_KEYS: &[&str] = &[
-    "dependencies",
-    "devDependencies",
-    "optionalDependencies",
-    "peerDependencies",
-];
-
-/// The `(name, range)` pairs a sibling package.json declares; none if it is missing or unreadable.
-fn declared_in_package_json(lock_path: &Path) -> Vec<(String, String)> {
-    let Ok(text) = std::fs::read_to_string(lock_path.with_file_name("package.json")) else {
-        return Vec::new();
-    };
-    let Ok(Value::Object(m)) = serde_json::from_str::<Value>(&text) else {
-        return Vec::new();
-    };
-    DEP_KEYS
-        .iter()
-        .filter_map(|k| m.get(*k).and_then(Value::as_object))
-        .flat_map(|deps| {
-            deps.iter()
-                .map(|(n, r)| (n.clone(), r.as_str().unwrap_or("").to_string()))
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::testdata::*;
+    use serde_json::Value;
 
     fn run(text: &str) -> Result<Extracted, ExtractError> {
         YarnLock.extract(&SourceFile {
