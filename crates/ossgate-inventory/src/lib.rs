@@ -266,3 +266,54 @@ pub(crate) fn loc(file: &str, line: Option<u32>) -> Location {
         line,
     }
 }
+
+#[cfg(test)]
+mod robustness {
+    use crate::testdata::{data_dir, fixture, peer_records};
+    use crate::{SourceFile, registry};
+
+    /// Every extractor, fed every peer fixture of every format, cut short at several points and
+    /// with bytes flipped, returns a result or an error: never a panic.
+    #[test]
+    fn no_extractor_panics_on_any_fixture_mangled() {
+        let Some(root) = data_dir() else { return };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("input");
+        let extractors = registry();
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut runs = 0;
+        for rec in peer_records(&root, |_| true) {
+            let Ok(bytes) = std::fs::read(root.join(fixture(&rec))) else {
+                continue;
+            };
+            let mut variants: Vec<Vec<u8>> = [1, 3, 2]
+                .iter()
+                .map(|d| bytes[..bytes.len() * 2 / (d + 2)].to_vec())
+                .collect();
+            let mut flipped = bytes.clone();
+            for _ in 0..8 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                if !flipped.is_empty() {
+                    let i = (seed as usize) % flipped.len();
+                    flipped[i] = (seed >> 40) as u8;
+                }
+            }
+            variants.push(flipped);
+            variants.push(bytes);
+            for v in variants {
+                let text = String::from_utf8_lossy(&v);
+                for x in &extractors {
+                    let _ = x.extract(&SourceFile {
+                        display: "input".into(),
+                        path: &path,
+                        text: &text,
+                    });
+                    runs += 1;
+                }
+            }
+        }
+        assert!(runs > 10_000, "{runs}");
+    }
+}
