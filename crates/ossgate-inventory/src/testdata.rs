@@ -100,3 +100,32 @@ pub fn packages(components: &[Component]) -> Packages {
     }
     got
 }
+
+/// Checks every peer fixture of `format`: each one listed in `must_fail` (fixture, reason)
+/// must give an error; every other must yield exactly its expected (name, version) multiset.
+/// Returns (fixtures matched, fixtures that failed as listed).
+pub fn check_format(
+    root: &Path,
+    format: &str,
+    must_fail: &[(&str, &str)],
+    run: impl Fn(&str) -> Result<crate::Extracted, crate::ExtractError>,
+) -> (usize, usize) {
+    let (mut checked, mut excepted) = (0, 0);
+    for r in peer_records(root, |r| r["format"] == format) {
+        let fixture = fixture(&r);
+        let text = fixture_text(root, &r);
+        if must_fail.iter().any(|(f, _)| *f == fixture) {
+            assert!(run(&text).is_err(), "{fixture}");
+            excepted += 1;
+            continue;
+        }
+        let ex = run(&text).unwrap_or_else(|e| panic!("{fixture}: {e}"));
+        assert_eq!(
+            packages(&ex.components),
+            expected_packages(root, &r),
+            "{fixture}"
+        );
+        checked += 1;
+    }
+    (checked, excepted)
+}

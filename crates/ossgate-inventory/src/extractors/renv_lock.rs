@@ -218,23 +218,6 @@ mod tests {
     #[test]
     fn conformance_peer_fixtures() {
         let Some(root) = data_dir() else { return };
-        let (mut checked, mut excepted) = (0, 0);
-        for r in peer_records(&root, |r| r["format"] == "renv-lock") {
-            let fixture = fixture(&r);
-            let text = fixture_text(&root, &r);
-            if EXCEPTIONS.iter().any(|(f, _)| *f == fixture) {
-                assert!(run(&text).is_err(), "{fixture}");
-                excepted += 1;
-                continue;
-            }
-            let ex = run(&text).unwrap_or_else(|e| panic!("{fixture}: {e}"));
-            assert_eq!(
-                packages(&ex.components),
-                expected_packages(&root, &r),
-                "{fixture}"
-            );
-            checked += 1;
-        }
-        assert_eq!((checked, excepted), (4, 1));
+        assert_eq!(check_format(&root, "renv-lock", EXCEPTIONS, run), (4, 1));
     }
 }
