@@ -75,6 +75,13 @@ pub trait Extractor: Send + Sync {
     fn applies_to(&self, path: &Path) -> bool;
     /// Reads the components of one file.
     fn extract(&self, file: &SourceFile) -> Result<Extracted, ExtractError>;
+    /// For a manifest (declared dependencies, no exact versions): the lockfile names that make
+    /// it redundant. When a directory walk finds one of them beside the manifest or in a parent
+    /// directory inside the walked tree (a workspace lock), the manifest is not read. Lockfiles
+    /// return the empty default.
+    fn superseded_by(&self) -> &'static [&'static str] {
+        &[]
+    }
 }
 
 /// Options for [`collect`].
@@ -101,6 +108,39 @@ pub struct Inventory {
     pub files: Vec<FileSummary>,
     pub errors: Vec<ExtractError>,
     pub unresolved: Vec<Unresolved>,
+    /// Manifests not read because a lockfile covers them.
+    pub superseded: Vec<Superseded>,
+}
+
+/// A manifest left out of the inventory because a lockfile beside it (or a workspace lockfile
+/// above it) gives the exact versions.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Superseded {
+    pub file: String,
+    /// The lockfile, relative to the walked directory.
+    pub by: String,
+}
+
+/// The first of `locks` found beside `file` or in a directory above it, up to `root`.
+fn superseding_lock(root: &Path, file: &Path, locks: &[&str]) -> Option<String> {
+    if locks.is_empty() {
+        return None;
+    }
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        for lock in locks {
+            let candidate = d.join(lock);
+            if candidate.is_file() {
+                let shown = candidate.strip_prefix(root).unwrap_or(&candidate);
+                return Some(shown.display().to_string());
+            }
+        }
+        if d == root || !d.starts_with(root) {
+            break;
+        }
+        dir = d.parent();
+    }
+    None
 }
 
 /// Directories of vendored or installed third-party code, skipped unless asked.
@@ -192,6 +232,20 @@ pub fn collect(path: &Path, opts: &Options) -> Result<Inventory, ExtractError> {
     }
 
     let mut inv = Inventory::default();
+    if meta.is_dir() {
+        found.retain(|(file, display, idx)| {
+            match superseding_lock(path, file, extractors[*idx].superseded_by()) {
+                Some(lock) => {
+                    inv.superseded.push(Superseded {
+                        file: display.clone(),
+                        by: lock,
+                    });
+                    false
+                }
+                None => true,
+            }
+        });
+    }
     let mut all: Vec<Component> = Vec::new();
     for (file, display, idx) in found {
         let extractor = &extractors[idx];

@@ -79,6 +79,10 @@ impl Ecosystem {
                 "ConanCenter" => "conan",
                 "Julia" => "julia",
                 "GitHub Actions" => "githubactions",
+                "CocoaPods" => "cocoapods",
+                "CPAN" => "cpan",
+                "opam" => "opam",
+                "Bioconductor" => "bioconductor",
                 "Debian" | "Ubuntu" => "deb",
                 "Alpine" | "Wolfi" | "Chainguard" => "apk",
                 "Red Hat" | "Rocky Linux" | "AlmaLinux" | "SUSE" | "openSUSE" | "Mageia"

@@ -1,25 +1,53 @@
 //! The extractor registry. One module per format; [`registry`] lists them in the order they are
 //! tried (the first whose `applies_to` accepts a file reads it).
 
+mod apk_installed;
+mod bun_lock;
 mod cabal_freeze;
 mod cargo_lock;
+mod cargo_toml;
 mod composer_lock;
 mod conan_lock;
+mod cpan_meta;
+mod deno_json;
+mod deps_json;
+mod dpkg_status;
 mod gemfile_lock;
+mod gemspec;
+mod github_actions;
+mod gleam_toml;
 mod go_mod;
+mod go_vendor;
 mod gradle_lock;
+mod gradle_verification;
+mod julia;
 mod mix_lock;
+mod msbuild;
 mod npm_lock;
 mod nuget_lock;
+mod opam_install;
+mod package_json;
+mod packages_config;
+mod paket;
 mod pdm_lock;
 mod pipfile_lock;
+mod pnpm_lock;
+mod podfile_lock;
 mod poetry_lock;
+mod pom_xml;
+mod project_assets;
+mod pubspec_lock;
 mod pylock;
+mod pyproject_toml;
 mod python;
+mod rebar_lock;
 mod renv_lock;
 mod requirements;
+mod setup_py;
+mod stack_lock;
 mod swift_resolved;
 mod uv_lock;
+mod version_catalog;
 mod yarn_lock;
 
 use crate::{ExtractError, Extractor};
@@ -46,6 +74,36 @@ pub fn registry() -> Vec<Box<dyn Extractor>> {
         Box::new(conan_lock::ConanLock),
         Box::new(cabal_freeze::CabalFreeze),
         Box::new(mix_lock::MixLock),
+        Box::new(pnpm_lock::PnpmLock),
+        Box::new(bun_lock::BunLock),
+        Box::new(package_json::PackageJson),
+        Box::new(deno_json::DenoJson),
+        Box::new(pom_xml::PomXml),
+        Box::new(gradle_verification::GradleVerification),
+        Box::new(version_catalog::VersionCatalog),
+        Box::new(packages_config::PackagesConfig),
+        Box::new(msbuild::MsBuild),
+        Box::new(deps_json::DepsJson),
+        Box::new(project_assets::ProjectAssets),
+        Box::new(paket::PaketLock),
+        Box::new(paket::PaketDependencies),
+        Box::new(pubspec_lock::PubspecLock),
+        Box::new(stack_lock::StackLock),
+        Box::new(rebar_lock::RebarLock),
+        Box::new(github_actions::GithubActions),
+        Box::new(podfile_lock::PodfileLock),
+        Box::new(cpan_meta::CpanMeta),
+        Box::new(dpkg_status::DpkgStatus),
+        Box::new(apk_installed::ApkInstalled),
+        Box::new(go_vendor::GoVendor),
+        Box::new(opam_install::OpamInstall),
+        Box::new(gleam_toml::GleamToml),
+        Box::new(julia::JuliaManifest),
+        Box::new(julia::JuliaProject),
+        Box::new(cargo_toml::CargoToml),
+        Box::new(pyproject_toml::PyprojectToml),
+        Box::new(setup_py::SetupPy),
+        Box::new(gemspec::Gemspec),
     ]
 }
 
