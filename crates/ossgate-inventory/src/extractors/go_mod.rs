@@ -2,8 +2,8 @@
 //!
 //! Components are the required modules after `exclude` and `replace` are applied: a module
 //! replaced by another module path and version is reported under the replacement, and a module
-//! replaced by a local directory (`=> ./x`, `=> ../x`, `=> /abs`) is not a registry package and
-//! is left out. The main module (`module`) is not a component. The Go standard library is
+//! replaced by a local directory (`=> ./x`, `=> ../x`, `=> /abs`) is not a registry package: it
+//! is listed as unresolved. The main module (`module`) is not a component. The Go standard library is
 //! reported as `stdlib` at the `toolchain` version when there is one (`go1.23.6-xyz` gives
 //! `1.23.6`), otherwise at the `go` version, as osv-scalibr reports it. Module versions keep
 //! Go's `v` prefix as written.
@@ -16,7 +16,7 @@
 //! is not in go.sum's shape is not used (the go.mod is still read).
 
 use super::file_name;
-use crate::{ExtractError, Extracted, Extractor, SourceFile, loc};
+use crate::{ExtractError, Extracted, Extractor, SourceFile, Unresolved, loc};
 use ossgate_model::{Component, Ecosystem, Location, Scope};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -52,9 +52,18 @@ impl Extractor for GoMod {
             let (name, version, line) = match m.replacement(&r.path, &r.version) {
                 None => (&r.path, &r.version, r.line),
                 Some(Replace {
-                    target: Target::Local,
+                    target: Target::Local(dir),
+                    line,
                     ..
-                }) => continue,
+                }) => {
+                    out.unresolved.push(Unresolved {
+                        file: file.display.clone(),
+                        line: Some(*line),
+                        text: format!("{} {} => {dir}", r.path, r.version),
+                        reason: "replaced by a local directory, not a module release".into(),
+                    });
+                    continue;
+                }
                 Some(Replace {
                     target: Target::Module { path, version },
                     line,
@@ -97,7 +106,7 @@ impl Extractor for GoMod {
                     || matches!(
                         m.replacement(name, version),
                         Some(Replace {
-                            target: Target::Local,
+                            target: Target::Local(_),
                             ..
                         })
                     )
@@ -215,7 +224,7 @@ enum Target {
         version: String,
     },
     /// A directory on disk.
-    Local,
+    Local(String),
 }
 
 impl ModFile {
@@ -469,7 +478,7 @@ fn directive(
                 _ => return err("replace: unexpected text before `=>`".into()),
             };
             let target = match new.as_slice() {
-                [p] if is_local_path(p) => Target::Local,
+                [p] if is_local_path(p) => Target::Local(p.to_string()),
                 [p] => {
                     return err(format!(
                         "replace {path}: replacement {p} has no version and is not a directory path (starting with ./ or ../)"

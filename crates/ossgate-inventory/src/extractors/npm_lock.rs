@@ -4,11 +4,11 @@
 //! `node_modules/a/node_modules/b`); v1 reads the nested `dependencies` tree. The root entry and
 //! workspace packages are the project's own; their declared dependencies are the direct ones.
 //! Entries whose version is not a registry version (git, file, URL) are not npm registry
-//! packages and are left out.
+//! packages: they are listed as unresolved, with what they point at.
 
 use super::{file_name, json_error};
 use crate::lines::JsonKeyLines;
-use crate::{ExtractError, Extracted, Extractor, SourceFile, loc};
+use crate::{ExtractError, Extracted, Extractor, SourceFile, Unresolved, loc};
 use ossgate_model::{Component, Ecosystem, Scope};
 use serde_json::{Map, Value};
 use std::collections::HashSet;
@@ -129,6 +129,8 @@ fn from_packages(
             continue;
         };
         let Some((name, version)) = registry_version(name, version) else {
+            out.unresolved
+                .push(not_registry(file, lines.line(key), name, version));
             continue;
         };
         let mut c = Component::new(Ecosystem::Npm, name, version);
@@ -141,6 +143,16 @@ fn from_packages(
         out.components.push(c);
     }
     out
+}
+
+/// An entry installed from git, a file, a tarball URL or a directory.
+fn not_registry(file: &SourceFile, line: Option<u32>, name: &str, version: &str) -> Unresolved {
+    Unresolved {
+        file: file.display.clone(),
+        line,
+        text: format!("{name}@{version}"),
+        reason: "not an npm registry release (git, file, URL or directory)".into(),
+    }
 }
 
 /// Node's module resolution over install paths: look in `<key>/node_modules/<dep>`, then in each
@@ -199,14 +211,19 @@ fn from_tree(
 ) {
     for (name, entry) in deps {
         let Some(e) = entry.as_object() else { continue };
-        if let Some(version) = e.get("version").and_then(Value::as_str)
-            && let Some((real, version)) = registry_version(name, version)
-        {
-            let mut c = Component::new(Ecosystem::Npm, real, version);
-            c.locations.push(loc(&file.display, lines.line(name)));
-            c.scope = scope_of(e);
-            c.direct = top && declared.contains(name);
-            out.components.push(c);
+        if let Some(version) = e.get("version").and_then(Value::as_str) {
+            match registry_version(name, version) {
+                Some((real, version)) => {
+                    let mut c = Component::new(Ecosystem::Npm, real, version);
+                    c.locations.push(loc(&file.display, lines.line(name)));
+                    c.scope = scope_of(e);
+                    c.direct = top && declared.contains(name);
+                    out.components.push(c);
+                }
+                None => out
+                    .unresolved
+                    .push(not_registry(file, lines.line(name), name, version)),
+            }
         }
         if let Some(nested) = e.get("dependencies").and_then(Value::as_object) {
             from_tree(file, nested, declared, false, lines, out);

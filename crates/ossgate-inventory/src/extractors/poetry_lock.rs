@@ -1,11 +1,11 @@
 //! `poetry.lock` (Poetry 1.x `category`, Poetry 2.x `groups`). Packages from git, a directory, a
-//! file or a URL are not PyPI packages and are left out. A sibling `pyproject.toml` says which
+//! file or a URL are not PyPI releases: they are listed as unresolved. A sibling `pyproject.toml` says which
 //! packages are direct.
 
 use super::python::declared_in_pyproject;
 use super::{file_name, toml_error};
 use crate::lines::header_lines;
-use crate::{ExtractError, Extracted, Extractor, SourceFile, loc};
+use crate::{ExtractError, Extracted, Extractor, SourceFile, Unresolved, loc};
 use ossgate_model::{Component, Ecosystem, Scope};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -63,7 +63,13 @@ impl Extractor for PoetryLock {
         let mut out = Extracted::default();
         for (i, p) in lock.package.iter().enumerate() {
             let kind = p.source.as_ref().and_then(|s| s.kind.as_deref());
-            if matches!(kind, Some("git" | "directory" | "file" | "url")) {
+            if let Some(kind @ ("git" | "directory" | "file" | "url")) = kind {
+                out.unresolved.push(Unresolved {
+                    file: file.display.clone(),
+                    line: lines.get(i).copied(),
+                    text: format!("{} {}", p.name, p.version),
+                    reason: format!("installed from a {kind} source, not a PyPI release"),
+                });
                 continue;
             }
             let mut c = Component::new(eco.clone(), &p.name, &p.version);

@@ -56,32 +56,45 @@ fn scope_for(display: &str) -> Scope {
     }
 }
 
-/// Logical lines: `\` at the end of a line joins it with the next; comments are removed.
+/// Logical lines, as pip builds them: a line ending in `\` is joined with the next (every
+/// backslash at either end of it is stripped, nothing is inserted), unless it is a comment line;
+/// comments are removed only after joining, so a `# ... \` comment swallows the next line.
 /// Yields (first physical line number, text).
 fn logical_lines(text: &str) -> Vec<(u32, String)> {
     let mut out = Vec::new();
     let mut current = String::new();
+    let mut joining = false;
     let mut start = 0u32;
-    for (i, raw) in text.lines().enumerate() {
-        if current.is_empty() {
-            start = i as u32 + 1;
-        }
-        let line = strip_comment(raw);
-        if let Some(body) = line.strip_suffix('\\') {
-            current.push_str(body);
-            current.push(' ');
-            continue;
-        }
-        current.push_str(line);
-        let t = current.trim();
+    let mut emit = |start: u32, line: &str| {
+        let t = strip_comment(line).trim();
         if !t.is_empty() {
             out.push((start, t.to_string()));
         }
-        current.clear();
+    };
+    for (i, raw) in text.lines().enumerate() {
+        let comment_line = raw.trim_start().starts_with('#');
+        if !raw.ends_with('\\') || comment_line {
+            if joining {
+                if comment_line {
+                    current.push(' ');
+                }
+                current.push_str(raw);
+                emit(start, &current);
+                current.clear();
+                joining = false;
+            } else {
+                emit(i as u32 + 1, raw);
+            }
+        } else {
+            if !joining {
+                start = i as u32 + 1;
+                joining = true;
+            }
+            current.push_str(raw.trim_matches('\\'));
+        }
     }
-    let t = current.trim();
-    if !t.is_empty() {
-        out.push((start, t.to_string()));
+    if joining {
+        emit(start, &current);
     }
     out
 }
@@ -216,6 +229,9 @@ fn requirement(text: &str) -> Result<(String, String), String> {
         .map(str::trim)
         .filter(|v| !v.is_empty() && !v.contains(',') && !v.contains('*'));
     match version {
+        Some(v) if v.contains('$') => {
+            Err(format!("version `{v}` comes from an environment variable"))
+        }
         Some(v) if !v.contains(char::is_whitespace) => Ok((name.to_string(), v.to_string())),
         _ if rest.is_empty() => Err("no version specified".into()),
         _ => Err(format!("not pinned to one version (`{rest}`)")),
@@ -266,6 +282,41 @@ lxml==4.*
         );
         let lines: Vec<Option<u32>> = out.unresolved.iter().map(|u| u.line).collect();
         assert_eq!(lines, [Some(6), Some(8), Some(10), Some(11)]);
+    }
+
+    #[test]
+    fn continuations_join_before_comments_are_stripped() {
+        // pip joins `\`-continued lines first, stripping every backslash at either end, and
+        // strips comments afterwards: a comment ending in `\` swallows the next line, while a
+        // line that is only a comment never continues.
+        let text = "foo==\\\n\\\n 1.2.3\nbar == 4.5\\\\\n.6\nbaz == 7.8.9 # \\\nbaz == 1.2.3\n\
+                    # note \\\nqux == 1.0\nenv == ${VERSION}\n";
+        let mut out = Extracted::default();
+        parse(
+            Path::new("r.txt"),
+            "r.txt",
+            text,
+            &mut out,
+            &mut HashSet::new(),
+            0,
+        )
+        .unwrap();
+        let got: Vec<(&str, Option<u32>)> = out
+            .components
+            .iter()
+            .map(|c| (c.purl.as_str(), c.locations[0].line))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("pkg:pypi/foo@1.2.3", Some(1)),
+                ("pkg:pypi/bar@4.5.6", Some(4)),
+                ("pkg:pypi/baz@7.8.9", Some(6)),
+                ("pkg:pypi/qux@1.0", Some(9)),
+            ]
+        );
+        assert_eq!(out.unresolved.len(), 1);
+        assert!(out.unresolved[0].reason.contains("environment variable"));
     }
 
     #[test]
