@@ -84,6 +84,7 @@ fn json_doc(args: &InventoryArgs, inv: &Inventory) -> anyhow::Result<String> {
         "files": inv.files,
         "components": inv.components,
         "unresolved": inv.unresolved,
+        "superseded": inv.superseded,
         "errors": inv.errors,
     });
     let mut s = serde_json::to_string_pretty(&doc)?;
@@ -137,6 +138,12 @@ fn table(inv: &Inventory, color: bool) -> String {
             f.file, f.components, f.extractor
         ));
     }
+    for s in &inv.superseded {
+        out.push_str(&format!(
+            "{}: not read, {} gives the versions\n",
+            s.file, s.by
+        ));
+    }
     out.push_str(&format!(
         "{} components ({} direct) from {} file{}",
         inv.components.len(),
@@ -146,7 +153,7 @@ fn table(inv: &Inventory, color: bool) -> String {
     ));
     if !inv.unresolved.is_empty() {
         out.push_str(&format!(
-            "; {} requirements not pinned to a version",
+            "; {} requirements not resolved to a registry version",
             inv.unresolved.len()
         ));
     }

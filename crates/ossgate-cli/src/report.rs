@@ -166,7 +166,7 @@ fn summary_line(r: &ScanReport) -> String {
     }
     if !r.inventory.unresolved.is_empty() {
         s.push_str(&format!(
-            "; {} requirements not pinned to a version",
+            "; {} requirements not resolved to a registry version",
             r.inventory.unresolved.len()
         ));
     }

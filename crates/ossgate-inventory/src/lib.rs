@@ -13,7 +13,7 @@ use ossgate_model::{Component, Location};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-pub use extractors::registry;
+pub use extractors::{FORMATS, registry};
 
 /// A file handed to an extractor: its path as shown to the user, and its text.
 pub struct SourceFile<'a> {
@@ -167,11 +167,14 @@ pub fn collect(path: &Path, opts: &Options) -> Result<Inventory, ExtractError> {
                 ExtractError::new(
                     &path.display().to_string(),
                     None,
-                    "no extractor reads this kind of file (supported: Cargo.lock, package-lock.json, \
-                     npm-shrinkwrap.json, requirements*.txt, poetry.lock, Gemfile.lock, gems.locked, \
-                     composer.lock, go.mod, packages.lock.json, yarn.lock, Pipfile.lock, uv.lock, \
-                     pdm.lock, pylock.toml, gradle.lockfile, renv.lock, Package.resolved, conan.lock, \
-                     cabal.project.freeze, mix.lock)",
+                    format!(
+                        "no extractor reads this kind of file (supported: {})",
+                        extractors::FORMATS
+                            .iter()
+                            .map(|(_, files, _)| *files)
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    ),
                 )
             })?;
         found.push((path.to_path_buf(), path.display().to_string(), idx));

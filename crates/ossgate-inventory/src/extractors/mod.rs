@@ -107,6 +107,100 @@ pub fn registry() -> Vec<Box<dyn Extractor>> {
     ]
 }
 
+/// What each extractor reads: (extractor name, the files it reads, ecosystem). Shown when a
+/// file is of no known kind, and in docs/formats.md; a test keeps it in step with [`registry`].
+pub const FORMATS: &[(&str, &str, &str)] = &[
+    ("cargo-lock", "Cargo.lock", "crates.io"),
+    (
+        "cargo-toml",
+        "Cargo.toml (when no Cargo.lock covers it)",
+        "crates.io",
+    ),
+    ("npm-lock", "package-lock.json, npm-shrinkwrap.json", "npm"),
+    ("yarn-lock", "yarn.lock (classic and Berry)", "npm"),
+    ("pnpm-lock", "pnpm-lock.yaml (v5, v6, v9)", "npm"),
+    ("bun-lock", "bun.lock", "npm"),
+    (
+        "package-json",
+        "package.json (when no lockfile covers it)",
+        "npm",
+    ),
+    ("deno-json", "deno.json, deno.jsonc", "npm, JSR"),
+    ("requirements-txt", "requirements*.txt", "PyPI"),
+    ("poetry-lock", "poetry.lock", "PyPI"),
+    ("pipfile-lock", "Pipfile.lock", "PyPI"),
+    ("uv-lock", "uv.lock", "PyPI"),
+    ("pdm-lock", "pdm.lock", "PyPI"),
+    ("pylock", "pylock.toml, pylock.*.toml", "PyPI"),
+    (
+        "pyproject-toml",
+        "pyproject.toml (when no lockfile covers it)",
+        "PyPI",
+    ),
+    ("setup-py", "setup.py (when no lockfile covers it)", "PyPI"),
+    ("go-mod", "go.mod (with go.sum)", "Go"),
+    ("go-vendor-modules", "vendor/modules.txt", "Go"),
+    ("pom-xml", "pom.xml (with parent POMs in the tree)", "Maven"),
+    (
+        "gradle-lockfile",
+        "gradle.lockfile, buildscript-gradle.lockfile",
+        "Maven",
+    ),
+    (
+        "gradle-verification-metadata",
+        "gradle/verification-metadata.xml",
+        "Maven",
+    ),
+    ("gradle-version-catalog", "gradle/*.versions.toml", "Maven"),
+    ("gemfile-lock", "Gemfile.lock, gems.locked", "RubyGems"),
+    (
+        "gemspec",
+        "*.gemspec (when no Gemfile.lock covers it)",
+        "RubyGems",
+    ),
+    ("composer-lock", "composer.lock", "Packagist"),
+    ("nuget-lock", "packages.lock.json", "NuGet"),
+    ("packages-config", "packages.config", "NuGet"),
+    (
+        "msbuild",
+        "*.csproj, *.fsproj, *.vbproj, Directory.Packages.props, Directory.Build.props",
+        "NuGet",
+    ),
+    ("deps-json", "*.deps.json", "NuGet"),
+    ("project-assets-json", "project.assets.json", "NuGet"),
+    ("paket-lock", "paket.lock", "NuGet"),
+    (
+        "paket-dependencies",
+        "paket.dependencies (when no paket.lock covers it)",
+        "NuGet",
+    ),
+    ("pubspec-lock", "pubspec.lock", "Pub"),
+    ("mix-lock", "mix.lock", "Hex"),
+    ("rebar-lock", "rebar.lock", "Hex"),
+    ("gleam-toml", "gleam.toml, manifest.toml (Gleam)", "Hex"),
+    ("renv-lock", "renv.lock", "CRAN"),
+    ("package-resolved", "Package.resolved", "SwiftURL"),
+    ("podfile-lock", "Podfile.lock", "CocoaPods"),
+    ("conan-lock", "conan.lock", "ConanCenter"),
+    ("cabal-freeze", "cabal.project.freeze", "Hackage"),
+    ("stack-yaml-lock", "stack.yaml.lock", "Hackage"),
+    ("julia-manifest", "Manifest.toml (Julia)", "Julia"),
+    (
+        "julia-project",
+        "Project.toml (when no Manifest.toml covers it)",
+        "Julia",
+    ),
+    ("opam-install", "*.install (opam)", "opam"),
+    ("cpan-meta", "META.json, META.yml", "CPAN"),
+    (
+        "github-actions",
+        ".github/workflows/*.yml, action.yml",
+        "GitHub Actions",
+    ),
+    ("dpkg-status", "var/lib/dpkg/status", "Debian, Ubuntu"),
+    ("apk-installed", "lib/apk/db/installed", "Alpine"),
+];
+
 pub(crate) fn file_name(path: &std::path::Path) -> &str {
     path.file_name().and_then(|n| n.to_str()).unwrap_or("")
 }
@@ -123,4 +217,22 @@ pub(crate) fn toml_error(file: &str, text: &str, e: toml::de::Error) -> ExtractE
 pub(crate) fn json_error(file: &str, e: serde_json::Error) -> ExtractError {
     let line = (e.line() > 0).then_some(e.line() as u32);
     ExtractError::new(file, line, format!("invalid JSON: {e}"))
+}
+
+#[cfg(test)]
+mod table_tests {
+    use super::{FORMATS, registry};
+
+    #[test]
+    fn formats_table_lists_every_extractor_once() {
+        let names: Vec<&str> = registry().iter().map(|x| x.name()).collect();
+        for n in &names {
+            assert_eq!(
+                FORMATS.iter().filter(|(f, _, _)| f == n).count(),
+                1,
+                "{n} in FORMATS"
+            );
+        }
+        assert_eq!(names.len(), FORMATS.len());
+    }
 }
