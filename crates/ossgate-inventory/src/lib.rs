@@ -301,6 +301,8 @@ fn dedupe(mut all: Vec<Component>) -> Vec<Component> {
                 existing.scope = existing.scope.widest(c.scope);
                 existing.locations.extend(c.locations);
                 existing.dependencies.extend(c.dependencies);
+                existing.hashes.extend(c.hashes);
+                existing.licenses.extend(c.licenses);
             }
             _ => out.push(c),
         }
@@ -312,6 +314,10 @@ fn dedupe(mut all: Vec<Component>) -> Vec<Component> {
         }
         c.dependencies.sort();
         c.dependencies.dedup();
+        c.hashes.sort();
+        c.hashes.dedup();
+        c.licenses.sort();
+        c.licenses.dedup();
     }
     out
 }

@@ -41,6 +41,98 @@ impl Scope {
     }
 }
 
+/// A hash algorithm a lockfile or SBOM records for a package archive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum HashAlg {
+    #[serde(rename = "MD5")]
+    Md5,
+    #[serde(rename = "SHA-1")]
+    Sha1,
+    #[serde(rename = "SHA-256")]
+    Sha256,
+    #[serde(rename = "SHA-384")]
+    Sha384,
+    #[serde(rename = "SHA-512")]
+    Sha512,
+}
+
+impl HashAlg {
+    /// CycloneDX's name (`SHA-256`), also used in ossgate's JSON.
+    pub fn cyclonedx(self) -> &'static str {
+        match self {
+            HashAlg::Md5 => "MD5",
+            HashAlg::Sha1 => "SHA-1",
+            HashAlg::Sha256 => "SHA-256",
+            HashAlg::Sha384 => "SHA-384",
+            HashAlg::Sha512 => "SHA-512",
+        }
+    }
+
+    /// SPDX 2.x's name (`SHA256`).
+    pub fn spdx(self) -> &'static str {
+        match self {
+            HashAlg::Md5 => "MD5",
+            HashAlg::Sha1 => "SHA1",
+            HashAlg::Sha256 => "SHA256",
+            HashAlg::Sha384 => "SHA384",
+            HashAlg::Sha512 => "SHA512",
+        }
+    }
+
+    /// Parses CycloneDX, SPDX, SRI (`sha512`) and lockfile spellings.
+    pub fn parse(s: &str) -> Option<HashAlg> {
+        match s.to_ascii_lowercase().replace(['-', '_'], "").as_str() {
+            "md5" => Some(HashAlg::Md5),
+            "sha1" => Some(HashAlg::Sha1),
+            "sha256" => Some(HashAlg::Sha256),
+            "sha384" => Some(HashAlg::Sha384),
+            "sha512" => Some(HashAlg::Sha512),
+            _ => None,
+        }
+    }
+
+    /// Length of the digest in bytes.
+    pub fn digest_len(self) -> usize {
+        match self {
+            HashAlg::Md5 => 16,
+            HashAlg::Sha1 => 20,
+            HashAlg::Sha256 => 32,
+            HashAlg::Sha384 => 48,
+            HashAlg::Sha512 => 64,
+        }
+    }
+}
+
+/// A digest of a package archive: algorithm and lower-case hex value.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Hash {
+    pub alg: HashAlg,
+    pub value: String,
+}
+
+impl Hash {
+    /// A hash from a hex digest; `None` when the value is not hex of the algorithm's length.
+    pub fn from_hex(alg: HashAlg, hex: &str) -> Option<Hash> {
+        let ok = hex.len() == alg.digest_len() * 2 && hex.bytes().all(|b| b.is_ascii_hexdigit());
+        ok.then(|| Hash {
+            alg,
+            value: hex.to_ascii_lowercase(),
+        })
+    }
+
+    /// A hash from raw digest bytes.
+    pub fn from_bytes(alg: HashAlg, bytes: &[u8]) -> Option<Hash> {
+        if bytes.len() != alg.digest_len() {
+            return None;
+        }
+        let mut value = String::with_capacity(bytes.len() * 2);
+        for b in bytes {
+            value.push_str(&format!("{b:02x}"));
+        }
+        Some(Hash { alg, value })
+    }
+}
+
 /// One package, at one version, found in a project.
 #[derive(Debug, Clone, Serialize)]
 pub struct Component {
@@ -56,6 +148,12 @@ pub struct Component {
     pub scope: Scope,
     /// purls of the components this one depends on, where the format records edges.
     pub dependencies: Vec<String>,
+    /// Digests of the package archive, where the lockfile records them (integrity, checksum).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hashes: Vec<Hash>,
+    /// Declared licences as SPDX expressions, where the source says (SBOMs, some lockfiles).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub licenses: Vec<String>,
 }
 
 impl Component {
@@ -78,6 +176,8 @@ impl Component {
             direct: false,
             scope: Scope::Runtime,
             dependencies: Vec::new(),
+            hashes: Vec::new(),
+            licenses: Vec::new(),
         }
     }
 }
