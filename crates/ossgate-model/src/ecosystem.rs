@@ -136,6 +136,88 @@ impl Ecosystem {
         }
     }
 
+    /// Reads a purl back into (ecosystem, name as ossgate spells it, version): the inverse of
+    /// [`Ecosystem::purl`]. `None` when the purl does not parse; a type ossgate has no
+    /// ecosystem for becomes `Other(type)`.
+    pub fn from_purl(purl: &str) -> Option<(Ecosystem, String, Option<String>)> {
+        use std::str::FromStr;
+        let p = packageurl::PackageUrl::from_str(purl).ok()?;
+        let ns = p.namespace();
+        let eco = match p.ty() {
+            "cargo" => Ecosystem::CratesIo,
+            "npm" => Ecosystem::Npm,
+            "pypi" => Ecosystem::PyPI,
+            "golang" => Ecosystem::Go,
+            "maven" => Ecosystem::Maven,
+            "nuget" => Ecosystem::NuGet,
+            "gem" => Ecosystem::RubyGems,
+            "composer" => Ecosystem::Packagist,
+            "pub" => Ecosystem::Pub,
+            "hex" => Ecosystem::Hex,
+            "cran" => Ecosystem::Other("CRAN".into()),
+            "hackage" => Ecosystem::Other("Hackage".into()),
+            "swift" => Ecosystem::Other("SwiftURL".into()),
+            "conan" => Ecosystem::Other("ConanCenter".into()),
+            "julia" => Ecosystem::Other("Julia".into()),
+            "githubactions" | "github" => Ecosystem::Other("GitHub Actions".into()),
+            "cocoapods" => Ecosystem::Other("CocoaPods".into()),
+            "cpan" => Ecosystem::Other("CPAN".into()),
+            "opam" => Ecosystem::Other("opam".into()),
+            "bioconductor" => Ecosystem::Other("Bioconductor".into()),
+            "deb" => match ns.map(str::to_ascii_lowercase).as_deref() {
+                Some("ubuntu") => Ecosystem::Other("Ubuntu".into()),
+                _ => Ecosystem::Other("Debian".into()),
+            },
+            "apk" => match ns.map(str::to_ascii_lowercase).as_deref() {
+                Some("wolfi") => Ecosystem::Other("Wolfi".into()),
+                Some("chainguard") => Ecosystem::Other("Chainguard".into()),
+                _ => Ecosystem::Other("Alpine".into()),
+            },
+            "rpm" => Ecosystem::Other(
+                match ns.map(str::to_ascii_lowercase).as_deref() {
+                    Some("rocky") => "Rocky Linux",
+                    Some("almalinux") => "AlmaLinux",
+                    Some("suse" | "sles") => "SUSE",
+                    Some("opensuse") => "openSUSE",
+                    Some("mageia") => "Mageia",
+                    Some("openeuler") => "openEuler",
+                    Some("photon") => "Photon OS",
+                    _ => "Red Hat",
+                }
+                .into(),
+            ),
+            other => Ecosystem::Other(other.to_string()),
+        };
+        let name = match (&eco, ns) {
+            (_, None) => p.name().to_string(),
+            (Ecosystem::Maven, Some(ns)) => format!("{ns}:{}", p.name()),
+            (Ecosystem::Other(e), Some(_))
+                if matches!(
+                    e.as_str(),
+                    "Debian"
+                        | "Ubuntu"
+                        | "Alpine"
+                        | "Wolfi"
+                        | "Chainguard"
+                        | "Red Hat"
+                        | "Rocky Linux"
+                        | "AlmaLinux"
+                        | "SUSE"
+                        | "openSUSE"
+                        | "Mageia"
+                        | "openEuler"
+                        | "Photon OS"
+                ) =>
+            {
+                // For distributions the namespace is the vendor, not part of the name.
+                p.name().to_string()
+            }
+            (Ecosystem::Other(e), Some(ns)) if e == "SwiftURL" => format!("{ns}/{}", p.name()),
+            (_, Some(ns)) => format!("{ns}/{}", p.name()),
+        };
+        Some((eco, name, p.version().map(str::to_string)))
+    }
+
     /// A purl for a package of this ecosystem; `version` is appended when given.
     pub fn purl(&self, name: &str, version: Option<&str>) -> String {
         let (namespace, short) = match self {
@@ -252,6 +334,36 @@ mod tests {
             Ecosystem::CratesIo.normalized("serde-json"),
             Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn purls_read_back() {
+        for (eco, name) in [
+            (Ecosystem::Npm, "@babel/core"),
+            (Ecosystem::Npm, "lodash"),
+            (Ecosystem::Maven, "org.apache:commons-lang3"),
+            (Ecosystem::Go, "github.com/a/b"),
+            (Ecosystem::Packagist, "symfony/console"),
+            (Ecosystem::PyPI, "requests"),
+            (Ecosystem::CratesIo, "serde"),
+            (
+                Ecosystem::Other("GitHub Actions".into()),
+                "actions/checkout",
+            ),
+        ] {
+            let purl = eco.purl(name, Some("1.0.0"));
+            let (e, n, v) = Ecosystem::from_purl(&purl).unwrap();
+            assert_eq!(
+                (e, n.as_str(), v.as_deref()),
+                (eco, name, Some("1.0.0")),
+                "{purl}"
+            );
+        }
+        let (e, n, _) =
+            Ecosystem::from_purl("pkg:deb/ubuntu/libc6@2.35?arch=amd64&distro=ubuntu-22.04")
+                .unwrap();
+        assert_eq!((e.as_str(), n.as_str()), ("Ubuntu", "libc6"));
+        assert!(Ecosystem::from_purl("not a purl").is_none());
     }
 
     #[test]

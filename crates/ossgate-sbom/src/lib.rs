@@ -13,6 +13,7 @@
 mod cyclonedx;
 mod ids;
 mod license;
+pub mod read;
 mod schema;
 mod spdx_doc;
 
