@@ -10,7 +10,9 @@
 //! (the project or product release) is the root: it depends on the direct components, and each
 //! component on the components its lockfile records as its dependencies.
 
+pub mod completeness;
 mod cyclonedx;
+pub mod diff;
 mod ids;
 mod license;
 pub mod read;
