@@ -125,9 +125,11 @@ impl Hash {
         if bytes.len() != alg.digest_len() {
             return None;
         }
+        const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut value = String::with_capacity(bytes.len() * 2);
         for b in bytes {
-            value.push_str(&format!("{b:02x}"));
+            value.push(HEX[usize::from(b >> 4)] as char);
+            value.push(HEX[usize::from(b & 15)] as char);
         }
         Some(Hash { alg, value })
     }

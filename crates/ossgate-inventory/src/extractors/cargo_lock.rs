@@ -1,12 +1,19 @@
 //! `Cargo.lock`, formats v1 to v4. Workspace members (packages without a `source`) are the roots:
 //! their dependencies are the direct ones. Only packages from crates.io are components of the
 //! crates.io ecosystem; git and path dependencies are not crates.io packages.
+//!
+//! Hashes: each registry package's `checksum` (v2 and later) is the SHA-256 of its `.crate`
+//! archive; v1 keeps them instead in the `[metadata]` table, one
+//! `"checksum name version (source)" = "<hex>"` entry per package (`<none>` for git sources).
+//! Both become the component's `hashes`. A checksum that is not 64 hex digits is left out
+//! without failing the file, and so is a `checksum` or `[metadata]` value of another type.
 
 use super::{file_name, toml_error};
 use crate::lines::header_lines;
 use crate::{ExtractError, Extracted, Extractor, SourceFile, loc};
-use ossgate_model::{Component, Ecosystem};
-use serde::Deserialize;
+use ossgate_model::{Component, Ecosystem, Hash, HashAlg};
+use serde::de::IgnoredAny;
+use serde::{Deserialize, Deserializer};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -17,7 +24,14 @@ pub struct CargoLock;
 struct Lock<'a> {
     #[serde(default, borrow)]
     package: Vec<Package<'a>>,
+    /// The string entries of the v1 `[metadata]` table (`"checksum name version (source)"` to a
+    /// hex digest), in no particular order.
+    #[serde(default, borrow, deserialize_with = "string_entries")]
+    metadata: Vec<Entry<'a>>,
 }
+
+/// A `key = "value"` entry of a table.
+type Entry<'a> = (Cow<'a, str>, Cow<'a, str>);
 
 #[derive(Deserialize)]
 struct Package<'a> {
@@ -29,6 +43,43 @@ struct Package<'a> {
     source: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
     dependencies: Vec<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "lenient_string")]
+    checksum: Option<Cow<'a, str>>,
+}
+
+/// A value that is used when it is a string and ignored otherwise, so that an odd `checksum`
+/// or `[metadata]` value does not fail a file whose packages read fine.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum MaybeStr<'a> {
+    Str(#[serde(borrow)] Cow<'a, str>),
+    Other(IgnoredAny),
+}
+
+fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, str>>, D::Error> {
+    Ok(match MaybeStr::deserialize(d)? {
+        MaybeStr::Str(s) => Some(s),
+        MaybeStr::Other(_) => None,
+    })
+}
+
+fn string_entries<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Entry<'de>>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum MaybeTable<'a> {
+        Table(#[serde(borrow)] HashMap<Cow<'a, str>, MaybeStr<'a>>),
+        Other(IgnoredAny),
+    }
+    Ok(match MaybeTable::deserialize(d)? {
+        MaybeTable::Table(t) => t
+            .into_iter()
+            .filter_map(|(k, v)| match v {
+                MaybeStr::Str(v) => Some((k, v)),
+                MaybeStr::Other(_) => None,
+            })
+            .collect(),
+        MaybeTable::Other(_) => Vec::new(),
+    })
 }
 
 fn is_crates_io(source: &str) -> bool {
@@ -86,6 +137,29 @@ impl Extractor for CargoLock {
             direct.extend(p.dependencies.iter().filter_map(|d| resolve(d)));
         }
 
+        // v1: checksums by package index, from `[metadata]`.
+        let mut v1_checksums: Vec<Option<&str>> = Vec::new();
+        if !lock.metadata.is_empty() {
+            v1_checksums.resize(lock.package.len(), None);
+            for (key, value) in &lock.metadata {
+                let Some((name, version, source)) = metadata_key(key) else {
+                    continue;
+                };
+                let found = by_name.get(name).into_iter().flatten().find(|(v, j)| {
+                    *v == version
+                        && lock
+                            .package
+                            .get(*j)
+                            .is_some_and(|p| p.source.as_deref() == Some(source))
+                });
+                if let Some(&(_, j)) = found
+                    && let Some(slot) = v1_checksums.get_mut(j)
+                {
+                    *slot = Some(value.as_ref());
+                }
+            }
+        }
+
         let mut out = Extracted::default();
         for (i, p) in lock.package.iter().enumerate() {
             if !p.source.as_deref().is_some_and(is_crates_io) {
@@ -105,10 +179,26 @@ impl Extractor for CargoLock {
                 .filter_map(|d| resolve(d))
                 .map(|j| purls[j].clone())
                 .collect();
+            let checksum = p
+                .checksum
+                .as_deref()
+                .or_else(|| v1_checksums.get(i).copied().flatten());
+            if let Some(h) = checksum.and_then(|x| Hash::from_hex(HashAlg::Sha256, x)) {
+                c.hashes = vec![h];
+            }
             out.components.push(c);
         }
         Ok(out)
     }
+}
+
+/// The `(name, version, source)` of a v1 `[metadata]` key, `checksum name version (source)`.
+fn metadata_key(key: &str) -> Option<(&str, &str, &str)> {
+    let rest = key.strip_prefix("checksum ")?;
+    let (name, rest) = rest.split_once(' ')?;
+    let (version, source) = rest.split_once(' ')?;
+    let source = source.strip_prefix('(')?.strip_suffix(')')?;
+    Some((name, version, source))
 }
 
 /// Reads the layout Cargo itself writes (`[[package]]` tables of `key = "string"` lines and
@@ -123,6 +213,7 @@ fn fast_parse(text: &str) -> Option<(Lock<'_>, Vec<u32>)> {
         (!inner.contains('\\') && !inner.contains('"')).then_some(inner)
     }
     let mut packages: Vec<Package> = Vec::new();
+    let mut metadata = Vec::new();
     let mut lines = Vec::new();
     let mut in_package = false;
     let mut in_metadata = false;
@@ -147,6 +238,7 @@ fn fast_parse(text: &str) -> Option<(Lock<'_>, Vec<u32>)> {
                 version: Cow::Borrowed(""),
                 source: None,
                 dependencies: Vec::new(),
+                checksum: None,
             });
             lines.push(i as u32 + 1);
             in_package = true;
@@ -164,8 +256,20 @@ fn fast_parse(text: &str) -> Option<(Lock<'_>, Vec<u32>)> {
         }
         let (key, value) = line.split_once(" = ")?;
         if in_metadata {
-            // v1 checksums: `"checksum name version (source)" = "hex"`.
-            string(value)?;
+            // v1 checksums: `"checksum name version (source)" = "hex"`. A bare key stands for
+            // itself; anything else (escapes, dotted keys, non-strings) is the full parser's.
+            let key = if key.starts_with('"') {
+                string(key)?
+            } else if !key.is_empty()
+                && key
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            {
+                key
+            } else {
+                return None;
+            };
+            metadata.push((Cow::Borrowed(key), Cow::Borrowed(string(value)?)));
             continue;
         }
         if !in_package {
@@ -180,9 +284,7 @@ fn fast_parse(text: &str) -> Option<(Lock<'_>, Vec<u32>)> {
             "name" => pkg.name = Cow::Borrowed(string(value)?),
             "version" => pkg.version = Cow::Borrowed(string(value)?),
             "source" => pkg.source = Some(Cow::Borrowed(string(value)?)),
-            "checksum" => {
-                string(value)?;
-            }
+            "checksum" => pkg.checksum = Some(Cow::Borrowed(string(value)?)),
             "dependencies" if value == "[" => in_deps = true,
             "dependencies" => {
                 // A one-line array: `["a", "b 1.0.0"]`.
@@ -201,25 +303,42 @@ fn fast_parse(text: &str) -> Option<(Lock<'_>, Vec<u32>)> {
     {
         return None;
     }
-    Some((Lock { package: packages }, lines))
+    Some((
+        Lock {
+            package: packages,
+            metadata,
+        },
+        lines,
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn fast_and_full_parsers_agree() {
-        let full: Lock = toml::from_str(LOCK).unwrap();
-        let (fast, lines) = fast_parse(LOCK).expect("Cargo's own layout");
+    /// The fast and the full parser read `text` alike: packages with every field, and the v1
+    /// `[metadata]` entries (in any order).
+    fn assert_same(text: &str) {
+        let full: Lock = toml::from_str(text).unwrap();
+        let (fast, lines) = fast_parse(text).expect("Cargo's own layout");
         assert_eq!(fast.package.len(), full.package.len());
         for (a, b) in fast.package.iter().zip(&full.package) {
             assert_eq!(
-                (&a.name, &a.version, &a.source, &a.dependencies),
-                (&b.name, &b.version, &b.source, &b.dependencies)
+                (&a.name, &a.version, &a.source, &a.dependencies, &a.checksum),
+                (&b.name, &b.version, &b.source, &b.dependencies, &b.checksum)
             );
         }
-        assert_eq!(lines, header_lines(LOCK, "[[package]]"));
+        let (mut m1, mut m2) = (fast.metadata.clone(), full.metadata.clone());
+        m1.sort();
+        m2.sort();
+        assert_eq!(m1, m2);
+        assert_eq!(lines, header_lines(text, "[[package]]"));
+    }
+
+    #[test]
+    fn fast_and_full_parsers_agree() {
+        assert_same(LOCK);
+        assert_same(LOCK_V1);
         // Anything outside Cargo's layout goes to the full parser.
         assert!(fast_parse("[[package]]\nname = 'a'\nversion = \"1\"\n").is_none());
         assert!(
@@ -261,6 +380,109 @@ version = "0.1.0"
 source = "git+https://example.com/forked#abc"
 "#;
 
+    const SUM_A: &str = "0000000000000000000000000000000000000000000000000000000000000001";
+    const SUM_B: &str = "ABCDEF00000000000000000000000000000000000000000000000000000000FF";
+
+    /// A v1 lock: checksums in `[metadata]`, one unknown, one malformed, one `<none>`.
+    const LOCK_V1: &str = r#"[[package]]
+name = "app"
+version = "0.1.0"
+dependencies = [
+ "a 1.0.0 (registry+https://github.com/rust-lang/crates.io-index)",
+]
+
+[[package]]
+name = "a"
+version = "1.0.0"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+
+[[package]]
+name = "a"
+version = "2.0.0"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+
+[[package]]
+name = "b"
+version = "1.0.0"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+
+[[package]]
+name = "c"
+version = "1.0.0"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+
+[[package]]
+name = "g"
+version = "0.1.0"
+source = "git+https://example.com/g#abc"
+
+[metadata]
+"checksum a 1.0.0 (registry+https://github.com/rust-lang/crates.io-index)" = "0000000000000000000000000000000000000000000000000000000000000001"
+"checksum a 2.0.0 (registry+https://github.com/rust-lang/crates.io-index)" = "ABCDEF00000000000000000000000000000000000000000000000000000000FF"
+"checksum b 1.0.0 (registry+https://github.com/rust-lang/crates.io-index)" = "not-hex"
+"checksum g 0.1.0 (git+https://example.com/g#abc)" = "<none>"
+"checksum zz 1.0.0 (registry+https://github.com/rust-lang/crates.io-index)" = "0000000000000000000000000000000000000000000000000000000000000002"
+"#;
+
+    fn extract(text: &str) -> Extracted {
+        CargoLock
+            .extract(&SourceFile {
+                display: "Cargo.lock".into(),
+                path: Path::new("Cargo.lock"),
+                text,
+            })
+            .unwrap()
+    }
+
+    fn sums(ex: &Extracted) -> Vec<(&str, Vec<&str>)> {
+        ex.components
+            .iter()
+            .map(|c| {
+                assert!(c.hashes.iter().all(|h| h.alg == HashAlg::Sha256));
+                let v = c.hashes.iter().map(|h| h.value.as_str()).collect();
+                (c.purl.as_str(), v)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn checksums_v2_and_v1_metadata() {
+        let sum_b = SUM_B.to_ascii_lowercase();
+        let want_v1 = vec![
+            ("pkg:cargo/a@1.0.0", vec![SUM_A]),
+            ("pkg:cargo/a@2.0.0", vec![sum_b.as_str()]),
+            ("pkg:cargo/b@1.0.0", vec![]),
+            ("pkg:cargo/c@1.0.0", vec![]),
+        ];
+        assert_eq!(sums(&extract(LOCK_V1)), want_v1);
+        // The same file off the fast path (a comment it does not take) reads the same.
+        let slow = LOCK_V1.replace("[metadata]\n", "[metadata] # v1\n");
+        assert!(fast_parse(&slow).is_none());
+        assert_eq!(sums(&extract(&slow)), want_v1);
+
+        // v2+: `checksum`; malformed (too short) is left out.
+        let v3 = format!(
+            "version = 3\n\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n\
+             source = \"registry+https://github.com/rust-lang/crates.io-index\"\n\
+             checksum = \"{SUM_B}\"\n\n[[package]]\nname = \"b\"\nversion = \"1.0.0\"\n\
+             source = \"sparse+https://index.crates.io/\"\nchecksum = \"abc\"\n"
+        );
+        let want = vec![
+            ("pkg:cargo/a@1.0.0", vec![sum_b.as_str()]),
+            ("pkg:cargo/b@1.0.0", vec![]),
+        ];
+        assert_same(&v3);
+        assert_eq!(sums(&extract(&v3)), want);
+        // A checksum of another type takes the full parser, and is ignored there.
+        let odd = v3.replace("checksum = \"abc\"", "checksum = 3");
+        assert!(fast_parse(&odd).is_none());
+        assert_eq!(sums(&extract(&odd)), want);
+        let odd = format!("{v3}\n[metadata]\nx = 1\n");
+        assert_eq!(sums(&extract(&odd)), want);
+        let odd = v3.replace("version = 3", "version = 3\nmetadata = 7");
+        assert_eq!(sums(&extract(&odd)), want);
+    }
+
     #[test]
     fn reads_packages_roots_and_edges() {
         let src = SourceFile {
@@ -287,16 +509,32 @@ source = "git+https://example.com/forked#abc"
         let mut checked = 0;
         for project in ["cargo", "deno", "localsend"] {
             let text = std::fs::read_to_string(inputs.join(project).join("Cargo.lock")).unwrap();
-            let full: Lock = toml::from_str(&text).unwrap();
-            let (fast, lines) = fast_parse(&text).expect("Cargo's own layout takes the fast path");
-            assert_eq!(fast.package.len(), full.package.len(), "{project}");
-            for (a, b) in fast.package.iter().zip(&full.package) {
-                assert_eq!(
-                    (&a.name, &a.version, &a.source, &a.dependencies),
-                    (&b.name, &b.version, &b.source, &b.dependencies)
-                );
-            }
-            assert_eq!(lines, header_lines(&text, "[[package]]"));
+            assert!(
+                fast_parse(&text).is_some(),
+                "{project}: takes the fast path"
+            );
+            assert_same(&text);
+            // Every crates.io package carries its checksum: as many SHA-256 digests as
+            // `checksum = ` lines with a registry source before them.
+            let ex = CargoLock
+                .extract(&SourceFile {
+                    display: project.into(),
+                    path: Path::new("Cargo.lock"),
+                    text: &text,
+                })
+                .unwrap();
+            let checksum_lines = text
+                .lines()
+                .filter(|l| l.starts_with("checksum = \""))
+                .count();
+            let hashes: Vec<&Hash> = ex.components.iter().flat_map(|c| &c.hashes).collect();
+            assert!(checksum_lines > 100, "{project}");
+            assert_eq!(hashes.len(), checksum_lines, "{project}");
+            assert!(hashes.iter().all(|h| h.alg == HashAlg::Sha256));
+            assert!(
+                ex.components.iter().all(|c| c.hashes.len() == 1),
+                "{project}"
+            );
             checked += 1;
         }
         assert_eq!(checked, 3);

@@ -10,11 +10,16 @@
 //! scheme normalises them when comparing. Package names are case-insensitive in Composer, so
 //! edges and direct dependencies are matched without regard to case. An entry locked twice with
 //! the same version (in `packages` and `packages-dev`) is one component, with the wider scope.
+//!
+//! Hashes: `dist.shasum` is the SHA-1 of the dist archive, kept as the component's `hashes`.
+//! Composer writes it empty for dists it downloads from GitHub and similar hosts (the archive
+//! is built on demand, so no digest is stable): an empty or malformed `shasum` is left out
+//! without failing the file.
 
 use super::{file_name, json_error};
 use crate::lines::JsonKeyLines;
 use crate::{ExtractError, Extracted, Extractor, SourceFile, loc};
-use ossgate_model::{Component, Ecosystem, Scope};
+use ossgate_model::{Component, Ecosystem, Hash, HashAlg, Scope};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -28,6 +33,8 @@ struct Entry<'a> {
     scope: Scope,
     line: Option<u32>,
     require: Vec<&'a str>,
+    /// `dist.shasum`, when a non-empty string.
+    shasum: Option<&'a str>,
 }
 
 impl Extractor for ComposerLock {
@@ -83,6 +90,7 @@ impl Extractor for ComposerLock {
                     Some(&j) => {
                         names.find(entry.name); // keep the line cursor in step
                         entries[j].scope = entries[j].scope.widest(scope);
+                        entries[j].shasum = entries[j].shasum.or(entry.shasum);
                     }
                     None => {
                         let line = names.find(entry.name);
@@ -116,6 +124,8 @@ impl Extractor for ComposerLock {
             c.locations.push(loc(&file.display, e.line));
             c.scope = e.scope;
             c.direct = direct.contains(&e.name.to_ascii_lowercase());
+            c.hashes
+                .extend(e.shasum.and_then(|s| Hash::from_hex(HashAlg::Sha1, s)));
             let mut seen = HashSet::new();
             c.dependencies = e
                 .require
@@ -151,12 +161,19 @@ fn read_entry(item: &Value, scope: Scope) -> Result<Entry<'_>, String> {
         None | Some(Value::Null) | Some(Value::Array(_)) => Vec::new(),
         Some(_) => return Err(format!("{name}: `require` is not an object")),
     };
+    let shasum = obj
+        .get("dist")
+        .and_then(|d| d.get("shasum"))
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
     Ok(Entry {
         name,
         version,
         scope,
         line: None,
         require,
+        shasum,
     })
 }
 
@@ -570,6 +587,52 @@ mod tests {
                 .filter(|c| !c.dependencies.is_empty())
                 .count()
                 > 100
+        );
+        // As many digests as non-empty `"shasum"` values (none here: GitHub dists).
+        let shasums = text
+            .lines()
+            .filter(|l| l.trim_start().starts_with("\"shasum\": \"") && !l.contains("\"\""))
+            .count();
+        let read: usize = ex.components.iter().map(|c| c.hashes.len()).sum();
+        assert_eq!(read, shasums);
+    }
+
+    #[test]
+    fn dist_shasum_is_a_sha1_hash() {
+        let sha1 = "86f7e437faa5a7fce15d1ddcb9eaeaea377667b8";
+        let text = format!(
+            r#"{{"packages": [
+  {{"name": "a/a", "version": "1.0", "dist": {{"type": "zip", "url": "u", "shasum": "{}"}}}},
+  {{"name": "b/b", "version": "1.0", "dist": {{"type": "zip", "url": "u", "shasum": ""}}}},
+  {{"name": "c/c", "version": "1.0", "dist": {{"shasum": "xyz"}}}},
+  {{"name": "d/d", "version": "1.0", "dist": {{"shasum": 12}}}},
+  {{"name": "e/e", "version": "1.0", "dist": "odd"}},
+  {{"name": "f/f", "version": "1.0"}}
+], "packages-dev": [
+  {{"name": "b/b", "version": "1.0", "dist": {{"shasum": "{sha1}"}}}}
+]}}"#,
+            sha1.to_uppercase()
+        );
+        let ex = run(&text).unwrap();
+        let got: Vec<(&str, Vec<(HashAlg, &str)>)> = ex
+            .components
+            .iter()
+            .map(|c| {
+                let h = c.hashes.iter().map(|h| (h.alg, h.value.as_str())).collect();
+                (c.name.as_str(), h)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("a/a", vec![(HashAlg::Sha1, sha1)]),
+                // Empty in `packages`: the dev entry of the same release gives it.
+                ("b/b", vec![(HashAlg::Sha1, sha1)]),
+                ("c/c", vec![]),
+                ("d/d", vec![]),
+                ("e/e", vec![]),
+                ("f/f", vec![]),
+            ]
         );
     }
 }

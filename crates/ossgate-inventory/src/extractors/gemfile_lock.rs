@@ -5,8 +5,15 @@
 //! `specs:` list: four-space `name (version)` or `name (version-platform)` lines are the locked
 //! gems, and the six-space lines under one are its own dependencies. `DEPENDENCIES` names, at two
 //! spaces, what the Gemfile asks for (a trailing `!` marks a git or path source): the direct
-//! dependencies. Other sections (`PLATFORMS`, `CHECKSUMS`, `RUBY VERSION`, `BUNDLED WITH`, and
-//! any Bundler adds later) say nothing about which gems are locked and are skipped.
+//! dependencies. Other sections (`PLATFORMS`, `RUBY VERSION`, `BUNDLED WITH`, and any Bundler
+//! adds later) say nothing about which gems are locked and are skipped.
+//!
+//! `CHECKSUMS` (Bundler 2.5 and later) lists, at two spaces, `name (version) sha256=<hex>` for
+//! each locked gem (several digests comma-separated; none for git and path gems): the digest
+//! of the `.gem` file, kept as the component's `hashes`. A platform gem is listed under its full
+//! `name (version-platform)`, so its digest goes to the spec line of that platform. The section
+//! is read leniently: a line or digest that does not parse is left out without failing the
+//! file.
 //!
 //! Every spec line is one component, gems from git and path sources included. The platform
 //! suffix is dropped from the version (as Bundler itself reads it, everything after the first
@@ -16,7 +23,7 @@
 
 use super::file_name;
 use crate::{ExtractError, Extracted, Extractor, SourceFile, Unresolved, loc};
-use ossgate_model::{Component, Ecosystem};
+use ossgate_model::{Component, Ecosystem, Hash, HashAlg};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -45,6 +52,32 @@ impl Extractor for GemfileLock {
         for (i, s) in lock.specs.iter().enumerate() {
             by_name.entry(s.name).or_insert(i);
         }
+        // `CHECKSUMS` digests by spec, matched on the name and the full `version-platform`.
+        let mut hashes: Vec<Vec<Hash>> = Vec::new();
+        if !lock.checksums.is_empty() {
+            let by_lock_name: HashMap<(&str, &str), usize> = lock
+                .specs
+                .iter()
+                .enumerate()
+                .map(|(i, s)| ((s.name, s.locked), i))
+                .collect();
+            hashes.resize(lock.specs.len(), Vec::new());
+            for (name, locked, digests) in &lock.checksums {
+                let Some(slot) = by_lock_name
+                    .get(&(*name, *locked))
+                    .and_then(|&i| hashes.get_mut(i))
+                else {
+                    continue;
+                };
+                for (alg, hex) in digests.split(',').filter_map(|d| d.trim().split_once('=')) {
+                    if let Some(h) = HashAlg::parse(alg).and_then(|alg| Hash::from_hex(alg, hex))
+                        && !slot.contains(&h)
+                    {
+                        slot.push(h);
+                    }
+                }
+            }
+        }
 
         let mut out = Extracted {
             components: Vec::with_capacity(lock.specs.len()),
@@ -59,6 +92,9 @@ impl Extractor for GemfileLock {
             );
             c.locations.push(loc(&file.display, Some(s.line)));
             c.direct = lock.direct.contains(s.name);
+            if let Some(h) = hashes.get_mut(i) {
+                c.hashes = std::mem::take(h);
+            }
             let mut seen = HashSet::new();
             c.dependencies = s
                 .deps
@@ -77,6 +113,8 @@ impl Extractor for GemfileLock {
 struct Spec<'a> {
     name: &'a str,
     version: &'a str,
+    /// What the parentheses hold: the version, with its platform when there is one.
+    locked: &'a str,
     line: u32,
     /// Names on the six-space lines under it.
     deps: Vec<&'a str>,
@@ -86,6 +124,8 @@ struct Lock<'a> {
     specs: Vec<Spec<'a>>,
     direct: HashSet<&'a str>,
     unresolved: Vec<Unresolved>,
+    /// `CHECKSUMS` lines: name, what the parentheses hold, and the `alg=hex,...` list.
+    checksums: Vec<(&'a str, &'a str, &'a str)>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -97,6 +137,7 @@ enum Section {
         in_specs: bool,
     },
     Dependencies,
+    Checksums,
     /// A section this extractor does not read.
     Other,
 }
@@ -107,6 +148,7 @@ fn parse<'a>(file: &SourceFile<'a>) -> Result<Lock<'a>, ExtractError> {
         specs: Vec::new(),
         direct: HashSet::new(),
         unresolved: Vec::new(),
+        checksums: Vec::new(),
     };
     let mut section = Section::None;
     // Whether the current `specs:` list has had a spec line yet (dependency lines need one),
@@ -142,6 +184,7 @@ fn parse<'a>(file: &SourceFile<'a>) -> Result<Lock<'a>, ExtractError> {
             section = match content {
                 "GEM" | "GIT" | "PATH" | "PLUGIN SOURCE" => Section::Source { in_specs: false },
                 "DEPENDENCIES" => Section::Dependencies,
+                "CHECKSUMS" => Section::Checksums,
                 _ => Section::Other,
             };
             has_spec = false;
@@ -157,6 +200,15 @@ fn parse<'a>(file: &SourceFile<'a>) -> Result<Lock<'a>, ExtractError> {
                 ));
             }
             Section::Other => {}
+            Section::Checksums => {
+                // `name (version[-platform]) alg=hex[,alg=hex]`; anything else is skipped.
+                if indent == 2
+                    && let Some((name, rest)) = content.split_once(" (")
+                    && let Some((locked, digests)) = rest.split_once(')')
+                {
+                    lock.checksums.push((name, locked, digests.trim()));
+                }
+            }
             Section::Dependencies => {
                 if indent == 2 {
                     let end = content.find([' ', '!', '(']).unwrap_or(content.len());
@@ -184,10 +236,11 @@ fn parse<'a>(file: &SourceFile<'a>) -> Result<Lock<'a>, ExtractError> {
                     has_spec = true;
                     last_spec_kept = false;
                     match spec_line(content) {
-                        Ok(Some((name, version))) => {
+                        Ok(Some((name, version, locked))) => {
                             lock.specs.push(Spec {
                                 name,
                                 version,
+                                locked,
                                 line: n,
                                 deps: Vec::new(),
                             });
@@ -227,8 +280,8 @@ fn parse<'a>(file: &SourceFile<'a>) -> Result<Lock<'a>, ExtractError> {
 }
 
 /// `name`, `name (version)` or `name (version-platform)`: the name and the version without its
-/// platform, or `None` for a name without version.
-fn spec_line(content: &str) -> Result<Option<(&str, &str)>, String> {
+/// platform and what the parentheses hold, or `None` for a name without version.
+fn spec_line(content: &str) -> Result<Option<(&str, &str, &str)>, String> {
     let Some((name, rest)) = content.split_once(' ') else {
         if content.contains(['(', ')']) {
             return Err(format!("expected `name (version)`, found `{content}`"));
@@ -243,7 +296,7 @@ fn spec_line(content: &str) -> Result<Option<(&str, &str)>, String> {
     if name.is_empty() || version.is_empty() || version.contains([' ', '(', ')']) {
         return Err(format!("expected `name (version)`, found `{content}`"));
     }
-    Ok(Some((name, version)))
+    Ok(Some((name, version, inner)))
 }
 
 #[cfg(test)]
@@ -351,6 +404,58 @@ BUNDLED WITH
         assert_eq!(deps("treetop"), ["pkg:gem/polyglot@0.3.5"]);
         assert!(deps("polyglot").is_empty());
         assert!(ex.unresolved.is_empty());
+    }
+
+    #[test]
+    fn checksums_go_to_their_platform_spec() {
+        let h = |c: char, n: usize| c.to_string().repeat(n);
+        let (h1, h2, h3, h4) = (h('1', 64), h('2', 64), h('3', 64), h('4', 128));
+        let text = format!(
+            "GEM\n  remote: https://rubygems.org/\n  specs:\n    nokogiri (1.13.8)\n      racc (~> 1.4)\n    nokogiri (1.13.8-x86_64-linux)\n      racc (~> 1.4)\n    racc (1.6.0)\n    rake (13.0.0)\n    odd (1.0)\n\nDEPENDENCIES\n  nokogiri\n\nCHECKSUMS\n  nokogiri (1.13.8) sha256={h1}\n  nokogiri (1.13.8-x86_64-linux) sha256={h2}\n  racc (1.6.0) sha256={h3},sha512={h4}\n  rake (13.0.0) sha256=abc\n  odd (1.0)\n  missing (9.9) sha256={h1}\n  garbage line\n    deeper (1.0) sha256={h1}\n  noparen sha256={h1}\n  unknown (1.0) md4={h1},=,sha256\n\nBUNDLED WITH\n   2.5.3\n"
+        );
+        let ex = run(&text).unwrap();
+        type Row<'a> = (&'a str, Option<u32>, Vec<(HashAlg, &'a str)>);
+        let got: Vec<Row> = ex
+            .components
+            .iter()
+            .map(|c| {
+                let v = c.hashes.iter().map(|h| (h.alg, h.value.as_str())).collect();
+                (c.purl.as_str(), c.locations[0].line, v)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "pkg:gem/nokogiri@1.13.8",
+                    Some(4),
+                    vec![(HashAlg::Sha256, h1.as_str())]
+                ),
+                (
+                    "pkg:gem/nokogiri@1.13.8",
+                    Some(6),
+                    vec![(HashAlg::Sha256, h2.as_str())]
+                ),
+                (
+                    "pkg:gem/racc@1.6.0",
+                    Some(8),
+                    vec![
+                        (HashAlg::Sha256, h3.as_str()),
+                        (HashAlg::Sha512, h4.as_str())
+                    ]
+                ),
+                ("pkg:gem/rake@13.0.0", Some(9), vec![]),
+                ("pkg:gem/odd@1.0", Some(10), vec![]),
+            ]
+        );
+        // The LOCK sample's malformed `sha256=abc` is no error either.
+        assert!(
+            run(LOCK)
+                .unwrap()
+                .components
+                .iter()
+                .all(|c| c.hashes.is_empty())
+        );
     }
 
     #[test]
@@ -520,6 +625,19 @@ BUNDLED WITH
                 ex.components.iter().all(|c| !c.version.contains('-')),
                 "{project}: platform suffixes are dropped"
             );
+            // Every `CHECKSUMS` digest lands on the spec line naming the same gem.
+            let lines: Vec<&str> = text.lines().collect();
+            let digests = text.matches(" sha256=").count();
+            let read: usize = ex.components.iter().map(|c| c.hashes.len()).sum();
+            assert_eq!(read, digests, "{project}");
+            for c in ex.components.iter().filter(|c| !c.hashes.is_empty()) {
+                let spec = lines[c.locations[0].line.unwrap() as usize - 1].trim();
+                let entry = format!("  {spec} sha256={}", c.hashes[0].value);
+                assert!(text.contains(&entry), "{project}: {entry}");
+            }
+            if project == "rubygems.org" {
+                assert!(read > 300);
+            }
             checked += 1;
         }
         assert_eq!(checked, 3);

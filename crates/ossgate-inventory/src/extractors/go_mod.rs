@@ -14,6 +14,11 @@
 //! lines only hash a go.mod file) that go.mod does not require are added as indirect
 //! dependencies. This can over-report: go.sum may hold modules no longer needed. A go.sum that
 //! is not in go.sum's shape is not used (the go.mod is still read).
+//!
+//! Components carry no `hashes`: go.sum's `h1:<base64>` is not a digest of an archive. It is
+//! Go's "dirhash", a SHA-256 over a listing of the SHA-256 of every file in the module (or of
+//! its go.mod alone), so it matches no file a registry serves and no SBOM consumer could check
+//! it as a package hash. It is read only to know which modules go.sum records.
 
 use super::file_name;
 use crate::{ExtractError, Extracted, Extractor, SourceFile, Unresolved, loc};

@@ -5,11 +5,18 @@
 //! workspace packages are the project's own; their declared dependencies are the direct ones.
 //! Entries whose version is not a registry version (git, file, URL) are not npm registry
 //! packages: they are listed as unresolved, with what they point at.
+//!
+//! Each entry's `integrity` is a Subresource Integrity string, `sha512-<base64>` (older locks:
+//! `sha1-<base64>`, and possibly several space-separated digests): the digests of the package
+//! tarball, kept as the component's `hashes`. A digest that does not decode, or whose length
+//! does not fit its algorithm, is left out; it does not fail the file.
 
 use super::{file_name, json_error};
 use crate::lines::JsonKeyLines;
 use crate::{ExtractError, Extracted, Extractor, SourceFile, Unresolved, loc};
-use ossgate_model::{Component, Ecosystem, Scope};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD_PAD_INDIFFERENT;
+use ossgate_model::{Component, Ecosystem, Hash, HashAlg, Scope};
 use serde_json::{Map, Value};
 use std::collections::HashSet;
 use std::path::Path;
@@ -137,6 +144,9 @@ fn from_packages(
         c.locations.push(loc(&file.display, lines.line(key)));
         c.scope = scope_of(e);
         c.direct = idx == 0 && direct.contains(installed_as);
+        if let Some(integrity) = e.get("integrity").and_then(Value::as_str) {
+            sri_hashes(integrity, &mut c.hashes);
+        }
         c.dependencies = dep_names(e)
             .filter_map(|dep| resolve(packages, key, dep))
             .collect();
@@ -201,6 +211,66 @@ pub(super) fn package_json_deps(lock_path: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Adds to `out` the digests of a Subresource Integrity string (`sha512-<base64>`, several
+/// separated by white space, each maybe followed by `?options`), as npm and yarn classic write
+/// them. Tokens of an unknown algorithm, or that do not decode to a digest of the algorithm's
+/// length, are skipped. Shared with the yarn.lock extractor.
+pub(super) fn sri_hashes(integrity: &str, out: &mut Vec<Hash>) {
+    for token in integrity.split_ascii_whitespace() {
+        let Some((alg, b64)) = token.split_once('-') else {
+            continue;
+        };
+        let alg = match alg {
+            "sha512" => HashAlg::Sha512,
+            "sha384" => HashAlg::Sha384,
+            "sha256" => HashAlg::Sha256,
+            "sha1" => HashAlg::Sha1,
+            "md5" => HashAlg::Md5,
+            _ => continue,
+        };
+        let b64 = b64.split_once('?').map_or(b64, |(b, _)| b);
+        if let Some(h) = base64_hash(alg, b64) {
+            push_hash(out, h);
+        }
+    }
+}
+
+/// A digest written in (standard, padded or not) base64; `None` when it does not decode to the
+/// algorithm's length. Decodes on the stack: the hex string is the only allocation.
+pub(super) fn base64_hash(alg: HashAlg, b64: &str) -> Option<Hash> {
+    // The longest digest, SHA-512, is 88 base64 characters; a decode of up to 96 fits 72 bytes.
+    if b64.len() > 96 {
+        return None;
+    }
+    let mut buf = [0u8; 72];
+    let n = STANDARD_PAD_INDIFFERENT.decode_slice(b64, &mut buf).ok()?;
+    hex_hash(alg, buf.get(..n)?)
+}
+
+/// A digest from its raw bytes, hex-encoded without a per-byte allocation.
+fn hex_hash(alg: HashAlg, bytes: &[u8]) -> Option<Hash> {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    if bytes.len() != alg.digest_len() {
+        return None;
+    }
+    let mut value = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        value.push(char::from(HEX[usize::from(b >> 4)]));
+        value.push(char::from(HEX[usize::from(b & 0x0f)]));
+    }
+    Some(Hash { alg, value })
+}
+
+/// Adds a digest unless the component already has it (an entry listed twice, or a package
+/// read from several places).
+pub(super) fn push_hash(out: &mut Vec<Hash>, h: Hash) {
+    if !out.contains(&h) {
+        // Most packages have one digest: no room for four.
+        out.reserve_exact(1);
+        out.push(h);
+    }
+}
+
 fn from_tree(
     file: &SourceFile,
     deps: &Map<String, Value>,
@@ -218,6 +288,9 @@ fn from_tree(
                     c.locations.push(loc(&file.display, lines.line(name)));
                     c.scope = scope_of(e);
                     c.direct = top && declared.contains(name);
+                    if let Some(integrity) = e.get("integrity").and_then(Value::as_str) {
+                        sri_hashes(integrity, &mut c.hashes);
+                    }
                     out.components.push(c);
                 }
                 None => out
@@ -232,7 +305,7 @@ fn from_tree(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     fn run(text: &str) -> Result<Extracted, ExtractError> {
@@ -297,6 +370,125 @@ mod tests {
             ["pkg:npm/a@1.0.0", "pkg:npm/b@2.0.0", "pkg:npm/other@3.1.0"]
         );
         assert_eq!(ex.components[1].scope, Scope::Dev);
+    }
+
+    // Digests of the bytes `a`, in base64 and hex.
+    pub(crate) const SHA512_B64: &str =
+        "H0D8ktokFpR1CXnubPWC8tXX0o4YM13gWrxU0FYOD1MChgxlK/CNVgJSql50IQVG82n7u86MEs/HlXsmUv6adQ==";
+    pub(crate) const SHA512_HEX: &str = "1f40fc92da241694750979ee6cf582f2d5d7d28e18335de05abc54d0560e0f5302860c652bf08d560252aa5e74210546f369fbbbce8c12cfc7957b2652fe9a75";
+    pub(crate) const SHA1_B64: &str = "hvfkN/qlp/zhXR3cuerq6jd2Z7g=";
+    pub(crate) const SHA1_HEX: &str = "86f7e437faa5a7fce15d1ddcb9eaeaea377667b8";
+
+    fn hashes(c: &Component) -> Vec<(HashAlg, &str)> {
+        c.hashes.iter().map(|h| (h.alg, h.value.as_str())).collect()
+    }
+
+    #[test]
+    fn integrity_becomes_hashes_in_v3_and_v1() {
+        let v3 = format!(
+            r#"{{"lockfileVersion": 3, "packages": {{
+  "": {{"dependencies": {{"a": "1", "b": "1", "c": "1", "d": "1"}}}},
+  "node_modules/a": {{"version": "1.0.0", "integrity": "sha512-{SHA512_B64}"}},
+  "node_modules/b": {{"version": "1.0.0", "integrity": "sha512-notbase64!! sha1-{SHA1_B64} sha256-AAAA"}},
+  "node_modules/c": {{"version": "1.0.0", "integrity": "sha512-{SHA512_B64}?opt sha1-{SHA1_B64} sha512-{SHA512_B64}"}},
+  "node_modules/d": {{"version": "1.0.0", "integrity": 7}},
+  "node_modules/e": {{"version": "1.0.0", "integrity": "md4-abc sha512"}}
+}}}}"#
+        );
+        let ex = run(&v3).unwrap();
+        let by = |n: &str| ex.components.iter().find(|c| c.name == n).unwrap();
+        assert_eq!(hashes(by("a")), [(HashAlg::Sha512, SHA512_HEX)]);
+        // The malformed sha512 and the too-short sha256 are skipped, the sha1 kept.
+        assert_eq!(hashes(by("b")), [(HashAlg::Sha1, SHA1_HEX)]);
+        // Several digests kept, options dropped, a repeated one once.
+        assert_eq!(
+            hashes(by("c")),
+            [(HashAlg::Sha512, SHA512_HEX), (HashAlg::Sha1, SHA1_HEX)]
+        );
+        assert!(by("d").hashes.is_empty());
+        assert!(by("e").hashes.is_empty());
+
+        let v1 = format!(
+            r#"{{"lockfileVersion": 1, "dependencies": {{
+  "a": {{"version": "1.0.0", "integrity": "sha1-{SHA1_B64}",
+         "dependencies": {{"b": {{"version": "2.0.0", "integrity": "sha512-{SHA512_B64}"}}}}}},
+  "c": {{"version": "1.0.0", "integrity": "sha1-AAAA"}}
+}}}}"#
+        );
+        let ex = run(&v1).unwrap();
+        assert_eq!(hashes(&ex.components[0]), [(HashAlg::Sha1, SHA1_HEX)]);
+        assert_eq!(hashes(&ex.components[1]), [(HashAlg::Sha512, SHA512_HEX)]);
+        assert!(ex.components[2].hashes.is_empty());
+    }
+
+    #[test]
+    fn sri_parsing_edge_cases() {
+        let mut out = Vec::new();
+        // Unpadded base64 is accepted; empty, stray and oversized tokens are not.
+        sri_hashes(SHA1_B64.trim_end_matches('='), &mut out);
+        assert!(out.is_empty(), "no algorithm prefix");
+        sri_hashes(
+            &format!("sha1-{}", SHA1_B64.trim_end_matches('=')),
+            &mut out,
+        );
+        sri_hashes("", &mut out);
+        sri_hashes("sha1-", &mut out);
+        sri_hashes(&format!("sha512-{}", "A".repeat(400)), &mut out);
+        sri_hashes("-- sha1-\u{e9}", &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].value, SHA1_HEX);
+    }
+
+    /// The real locks: the digests read are exactly the `integrity` values in the text (found
+    /// by a plain line scan, and compared after encoding the hex back to SRI).
+    #[test]
+    fn real_locks_carry_integrity_hashes() {
+        use std::collections::BTreeSet;
+        let Some(inputs) = crate::testdata::shared_dir("inputs") else {
+            return;
+        };
+        for project in ["npm-cli", "saleor", "firefly-iii", "insomnia"] {
+            let path = inputs.join(project).join("package-lock.json");
+            let text = std::fs::read_to_string(&path).unwrap();
+            let ex = NpmLock
+                .extract(&SourceFile {
+                    display: project.into(),
+                    path: &path,
+                    text: &text,
+                })
+                .unwrap();
+            let in_text: BTreeSet<&str> = text
+                .lines()
+                .filter_map(|l| l.trim().strip_prefix("\"integrity\": \""))
+                .map(|v| v.trim_end_matches(',').trim_end_matches('"'))
+                .collect();
+            let read: BTreeSet<String> = ex
+                .components
+                .iter()
+                .flat_map(|c| &c.hashes)
+                .map(|h| {
+                    let bytes: Vec<u8> = (0..h.value.len())
+                        .step_by(2)
+                        .map(|i| u8::from_str_radix(&h.value[i..i + 2], 16).unwrap())
+                        .collect();
+                    let alg = match h.alg {
+                        HashAlg::Sha512 => "sha512",
+                        HashAlg::Sha1 => "sha1",
+                        other => panic!("{other:?}"),
+                    };
+                    format!(
+                        "{alg}-{}",
+                        base64::engine::general_purpose::STANDARD.encode(bytes)
+                    )
+                })
+                .collect();
+            assert!(read.len() > 100, "{project}");
+            assert_eq!(
+                read.iter().map(String::as_str).collect::<BTreeSet<_>>(),
+                in_text,
+                "{project}"
+            );
+        }
     }
 
     #[test]

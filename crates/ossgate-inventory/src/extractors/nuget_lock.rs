@@ -5,10 +5,15 @@
 //! `type` is `Direct`, `Transitive`, `CentralTransitive` or `Project`; `Project` entries are the
 //! solution's own projects and are left out. A package locked for several frameworks is reported
 //! once per version, with the line of its key in every framework that has it.
+//!
+//! Hashes: `contentHash` is the base64 SHA-512 of the `.nupkg` file, kept as the component's
+//! `hashes` (once, however many frameworks list the package). One that does not decode to a
+//! SHA-512 is left out without failing the file.
 
+use super::npm_lock::{base64_hash, push_hash};
 use super::{file_name, json_error};
 use crate::{ExtractError, Extracted, Extractor, SourceFile, loc};
-use ossgate_model::{Component, Ecosystem};
+use ossgate_model::{Component, Ecosystem, HashAlg};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::path::Path;
@@ -104,6 +109,10 @@ impl Extractor for NuGetLock {
                         ));
                     }
                 };
+                let hash = entry
+                    .get("contentHash")
+                    .and_then(Value::as_str)
+                    .and_then(|h| base64_hash(HashAlg::Sha512, h.trim()));
                 let direct = kind.eq_ignore_ascii_case("Direct");
                 let location = loc(&file.display, line);
                 let key = key(name, version);
@@ -115,11 +124,15 @@ impl Extractor for NuGetLock {
                             c.locations.push(location);
                         }
                         edges[i].extend(deps);
+                        if let Some(h) = hash {
+                            push_hash(&mut c.hashes, h);
+                        }
                     }
                     None => {
                         let mut c = Component::new(Ecosystem::NuGet, name.as_str(), version);
                         c.locations.push(location);
                         c.direct = direct;
+                        c.hashes.extend(hash);
                         seen.insert(key, out.components.len());
                         out.components.push(c);
                         edges.push(deps);
@@ -267,6 +280,8 @@ impl PackageKeyLines {
 mod tests {
     use super::*;
     use crate::testdata::*;
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
 
     fn run(text: &str) -> Result<Extracted, ExtractError> {
         NuGetLock.extract(&SourceFile {
@@ -368,6 +383,51 @@ mod tests {
         assert_eq!(
             by_purl("pkg:nuget/Newtonsoft.Json@13.0.3").dependencies,
             ["pkg:nuget/System.Memory@4.5.4"]
+        );
+    }
+
+    #[test]
+    fn content_hash_is_a_sha512() {
+        use crate::extractors::npm_lock::tests::{SHA1_B64, SHA512_B64, SHA512_HEX};
+        let text = format!(
+            r#"{{"version": 1, "dependencies": {{
+  "net8.0": {{
+    "A": {{"type": "Direct", "resolved": "1.0.0", "contentHash": "{SHA512_B64}"}},
+    "B": {{"type": "Transitive", "resolved": "1.0.0", "contentHash": "{SHA1_B64}"}},
+    "C": {{"type": "Transitive", "resolved": "1.0.0", "contentHash": "not base64!"}},
+    "D": {{"type": "Transitive", "resolved": "1.0.0", "contentHash": 5}},
+    "E": {{"type": "Transitive", "resolved": "1.0.0"}}
+  }},
+  "net6.0": {{
+    "A": {{"type": "Direct", "resolved": "1.0.0", "contentHash": "{SHA512_B64}"}},
+    "E": {{"type": "Transitive", "resolved": "1.0.0", "contentHash": "{SHA512_B64}"}}
+  }}
+}}}}"#
+        );
+        let ex = run(&text).unwrap();
+        let got: Vec<(&str, Vec<(HashAlg, &str)>)> = ex
+            .components
+            .iter()
+            .map(|c| {
+                let h = c.hashes.iter().map(|h| (h.alg, h.value.as_str())).collect();
+                (c.name.as_str(), h)
+            })
+            .collect();
+        let sha512 = vec![(HashAlg::Sha512, SHA512_HEX)];
+        let mut got = got;
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                // Listed in two frameworks: the digest once.
+                ("A", sha512.clone()),
+                // A SHA-1-sized value is not a SHA-512.
+                ("B", vec![]),
+                ("C", vec![]),
+                ("D", vec![]),
+                // The framework that has it gives it.
+                ("E", sha512),
+            ]
         );
     }
 
@@ -503,6 +563,27 @@ mod tests {
                 }
             }
             assert_eq!(ex.components.len(), pairs.len(), "{}", path.display());
+            // Each component's digest is the `contentHash` of its entries, re-encoded.
+            let mut hashes = std::collections::BTreeMap::new();
+            for (_, pkgs) in v["dependencies"].as_object().unwrap() {
+                for (name, e) in pkgs.as_object().unwrap() {
+                    if let Some(h) = e["contentHash"].as_str() {
+                        let key = (name.to_lowercase(), e["resolved"].as_str().unwrap());
+                        hashes.insert(key, h.to_string());
+                    }
+                }
+            }
+            assert!(hashes.len() > 100);
+            for c in &ex.components {
+                let want = &hashes[&(c.name.to_lowercase(), c.version.as_str())];
+                assert_eq!(c.hashes.len(), 1, "{}", c.purl);
+                assert_eq!(c.hashes[0].alg, HashAlg::Sha512);
+                let bytes: Vec<u8> = (0..128)
+                    .step_by(2)
+                    .map(|i| u8::from_str_radix(&c.hashes[0].value[i..i + 2], 16).unwrap())
+                    .collect();
+                assert_eq!(&STANDARD.encode(bytes), want, "{}", c.purl);
+            }
             assert!(ex.components.iter().all(|c| {
                 c.locations.iter().all(|l| {
                     text.lines()

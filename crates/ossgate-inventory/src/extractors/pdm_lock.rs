@@ -2,7 +2,14 @@
 //! groups is `default` is dev scope) and PEP 508 `dependencies` strings (edges). Packages from
 //! git, a local path or a URL are not PyPI releases and are reported as unresolved. A sibling
 //! `pyproject.toml` says which packages are direct.
+//!
+//! Hashes: a package has one `sha256:<hex>` digest per distribution file, in its own
+//! `files = [{file = "...", hash = "..."}]` (lock_version 4.1 and later) or, in older locks, in
+//! `[metadata.files]` under `"name version"` (entries `{url = "...", hash = "..."}`). All are
+//! kept as the component's `hashes`; a malformed digest or entry is left out without failing
+//! the file.
 
+use super::poetry_lock::file_hashes;
 use super::python::{declared_in_pyproject, pep508_name};
 use super::{file_name, toml_error};
 use crate::lines::header_lines;
@@ -18,6 +25,8 @@ pub struct PdmLock;
 struct Lock {
     #[serde(default)]
     package: Vec<Package>,
+    /// Read for the old `[metadata.files]` table only; any shape is accepted.
+    metadata: Option<toml::Value>,
 }
 
 #[derive(Deserialize)]
@@ -30,6 +39,8 @@ struct Package {
     git: Option<String>,
     path: Option<String>,
     url: Option<String>,
+    /// `[{file = "...", hash = "sha256:..."}]`; any shape is accepted, and only that one read.
+    files: Option<toml::Value>,
 }
 
 impl Extractor for PdmLock {
@@ -54,6 +65,21 @@ impl Extractor for PdmLock {
                     .entry(eco.normalize_name(&p.name))
                     .or_default()
                     .push(v);
+            }
+        }
+        // The old `[metadata.files]` table: (normalised name, version) -> its file entries.
+        let mut old_files: HashMap<(String, &str), &[toml::Value]> = HashMap::new();
+        if let Some(files) = lock
+            .metadata
+            .as_ref()
+            .and_then(|m| m.get("files"))
+            .and_then(toml::Value::as_table)
+        {
+            for (key, list) in files {
+                if let (Some((name, version)), Some(list)) = (key.rsplit_once(' '), list.as_array())
+                {
+                    old_files.insert((eco.normalize_name(name.trim()), version.trim()), list);
+                }
             }
         }
         let mut out = Extracted::default();
@@ -84,7 +110,13 @@ impl Extractor for PdmLock {
                 .as_ref()
                 .is_some_and(|g| !g.iter().any(|x| x == "default"));
             c.scope = if dev { Scope::Dev } else { Scope::Runtime };
-            c.direct = declared.contains(&eco.normalize_name(&p.name));
+            let normalized = eco.normalize_name(&p.name);
+            c.direct = declared.contains(&normalized);
+            let files = match p.files.as_ref().and_then(toml::Value::as_array) {
+                Some(files) => Some(files.as_slice()),
+                None => old_files.get(&(normalized, version)).copied(),
+            };
+            file_hashes(files.unwrap_or_default(), |_| true, &mut c.hashes);
             for dep in &p.dependencies {
                 let name = pep508_name(dep);
                 if let Some(versions) = by_name.get(&eco.normalize_name(name)) {
@@ -188,6 +220,77 @@ groups = ["default"]
         assert_eq!(ex.unresolved.len(), 1);
         assert_eq!(ex.unresolved[0].text, "mylib 0.1.0");
         assert_eq!(ex.unresolved[0].line, Some(24));
+    }
+
+    #[test]
+    fn hashes_from_files_and_the_old_metadata_table() {
+        let h = |c: char| c.to_string().repeat(64);
+        let (h1, h2, h3) = (h('1'), h('2'), h('3'));
+        let text = format!(
+            r#"[metadata]
+lock_version = "4.0"
+
+[[package]]
+name = "a"
+version = "1.0"
+files = [
+    {{file = "a-1.0-py3-none-any.whl", hash = "sha256:{h1}"}},
+    {{file = "a-1.0.tar.gz", hash = "sha256:{h2}"}},
+    {{file = "a-1.0.zip", hash = "sha256:bad"}},
+]
+
+[[package]]
+name = "Old_Pkg"
+version = "2.0"
+
+[[package]]
+name = "c"
+version = "3.0"
+files = "odd"
+
+[metadata.files]
+"old-pkg 2.0" = [
+    {{url = "https://x/Old_Pkg-2.0.tar.gz", hash = "sha256:{h3}"}},
+    {{url = "https://x/Old_Pkg-2.0-py3-none-any.whl", hash = "sha256:{h1}"}},
+]
+"old-pkg 1.0" = [
+    {{url = "https://x/Old_Pkg-1.0.tar.gz", hash = "sha256:{h2}"}},
+]
+odd = 3
+"#
+        );
+        let ex = run(&text).unwrap();
+        let got: Vec<(&str, Vec<&str>)> = ex
+            .components
+            .iter()
+            .map(|c| {
+                let v = c.hashes.iter().map(|h| h.value.as_str()).collect();
+                (c.purl.as_str(), v)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("pkg:pypi/a@1.0", vec![h1.as_str(), h2.as_str()]),
+                ("pkg:pypi/old-pkg@2.0", vec![h3.as_str(), h1.as_str()]),
+                ("pkg:pypi/c@3.0", vec![]),
+            ]
+        );
+        assert!(run("metadata = 1\n").unwrap().components.is_empty());
+    }
+
+    /// The peer fixtures with `files` give one digest per file line.
+    #[test]
+    fn fixture_hashes() {
+        let Some(root) = data_dir() else {
+            return;
+        };
+        let path = root.join("lockfiles/pypi/pdm-lock/two-packages.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let ex = run(&text).unwrap();
+        let lines = text.matches(", hash = \"sha256:").count();
+        assert_eq!(lines, 4);
+        assert!(ex.components.iter().all(|c| c.hashes.len() == 2));
     }
 
     #[test]

@@ -3,7 +3,13 @@
 //! environment flat, without edges. Entries without an exact `==` version (git, path or
 //! editable installs) are not PyPI releases and are reported as unresolved. A package locked
 //! at the same version in both sections is one runtime component.
+//!
+//! Hashes: each entry's `"hashes": ["sha256:<hex>", ...]` lists one digest per distribution
+//! file pip may install; all are kept as the component's `hashes`. Malformed digests (and a
+//! `hashes` that is not a list of strings) are left out without failing the file.
 
+use super::npm_lock::push_hash;
+use super::poetry_lock::prefixed_hash;
 use super::{file_name, json_error};
 use crate::{ExtractError, Extracted, Extractor, SourceFile, Unresolved, loc};
 use ossgate_model::{Component, Ecosystem, Scope};
@@ -61,6 +67,12 @@ impl Extractor for PipfileLock {
                         c.locations.push(loc(&file.display, line));
                         c.direct = true;
                         c.scope = scope;
+                        let listed = entry.get("hashes").and_then(|h| h.as_array());
+                        for h in listed.into_iter().flatten() {
+                            if let Some(h) = h.as_str().and_then(prefixed_hash) {
+                                push_hash(&mut c.hashes, h);
+                            }
+                        }
                         out.components.push(c);
                     }
                     _ => {
@@ -153,6 +165,34 @@ mod tests {
             .collect();
         assert_eq!(unresolved, [("mylib", Some(10)), ("toml", Some(11))]);
         assert!(ex.unresolved[1].reason.contains("git"));
+    }
+
+    #[test]
+    fn hashes_are_read() {
+        let h = |c: char| c.to_string().repeat(64);
+        let (h1, h2) = (h('1'), h('b'));
+        let text = format!(
+            r#"{{"default": {{
+  "a": {{"version": "==1.0", "hashes": ["sha256:{h1}", "sha256:{}", "sha256:{h1}", "sha256:xyz", "md5:{h1}", 3]}},
+  "b": {{"version": "==1.0", "hashes": "sha256:{h1}"}},
+  "c": {{"version": "==1.0"}}
+}}}}"#,
+            h2.to_uppercase()
+        );
+        let ex = run(&text).unwrap();
+        let got: Vec<Vec<&str>> = ex
+            .components
+            .iter()
+            .map(|c| c.hashes.iter().map(|h| h.value.as_str()).collect())
+            .collect();
+        // Several kept (a repeat once), the malformed and mistyped left out.
+        assert_eq!(got, [vec![h1.as_str(), h2.as_str()], vec![], vec![]]);
+        assert!(
+            ex.components[0]
+                .hashes
+                .iter()
+                .all(|h| h.alg == ossgate_model::HashAlg::Sha256)
+        );
     }
 
     #[test]

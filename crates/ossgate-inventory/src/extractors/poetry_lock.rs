@@ -1,12 +1,20 @@
 //! `poetry.lock` (Poetry 1.x `category`, Poetry 2.x `groups`). Packages from git, a directory, a
 //! file or a URL are not PyPI releases: they are listed as unresolved. A sibling `pyproject.toml` says which
 //! packages are direct.
+//!
+//! Hashes: a package has one `sha256:<hex>` digest per distribution file (sdist and wheels),
+//! in its own `files = [{file = "...", hash = "..."}]` (Poetry 1.5 and later) or, in older
+//! locks, in the `[metadata.files]` table under its name. All of them are kept as the
+//! component's `hashes` (any one of them identifies a genuine release file). When the old table
+//! has one list for several locked versions of a name, each version keeps the files whose name
+//! carries its version. A malformed digest or entry is left out without failing the file.
 
+use super::npm_lock::push_hash;
 use super::python::declared_in_pyproject;
 use super::{file_name, toml_error};
 use crate::lines::header_lines;
 use crate::{ExtractError, Extracted, Extractor, SourceFile, Unresolved, loc};
-use ossgate_model::{Component, Ecosystem, Scope};
+use ossgate_model::{Component, Ecosystem, Hash, HashAlg, Scope};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -17,6 +25,8 @@ pub struct PoetryLock;
 struct Lock {
     #[serde(default)]
     package: Vec<Package>,
+    /// Read for the old `[metadata.files]` table only; any shape is accepted.
+    metadata: Option<toml::Value>,
 }
 
 #[derive(Deserialize)]
@@ -30,6 +40,8 @@ struct Package {
     source: Option<Source>,
     #[serde(default)]
     dependencies: BTreeMap<String, toml::Value>,
+    /// `[{file = "...", hash = "sha256:..."}]`; any shape is accepted, and only that one read.
+    files: Option<toml::Value>,
 }
 
 #[derive(Deserialize)]
@@ -60,6 +72,20 @@ impl Extractor for PoetryLock {
                 .or_default()
                 .push(&p.version);
         }
+        // The old `[metadata.files]` table: normalised name -> its file entries.
+        let mut old_files: HashMap<String, &[toml::Value]> = HashMap::new();
+        if let Some(files) = lock
+            .metadata
+            .as_ref()
+            .and_then(|m| m.get("files"))
+            .and_then(toml::Value::as_table)
+        {
+            for (name, list) in files {
+                if let Some(list) = list.as_array() {
+                    old_files.insert(eco.normalize_name(name), list);
+                }
+            }
+        }
         let mut out = Extracted::default();
         for (i, p) in lock.package.iter().enumerate() {
             let kind = p.source.as_ref().and_then(|s| s.kind.as_deref());
@@ -85,7 +111,19 @@ impl Extractor for PoetryLock {
             } else {
                 Scope::Runtime
             };
-            c.direct = declared.contains(&eco.normalize_name(&p.name));
+            let normalized = eco.normalize_name(&p.name);
+            c.direct = declared.contains(&normalized);
+            match p.files.as_ref().and_then(toml::Value::as_array) {
+                Some(files) => file_hashes(files, |_| true, &mut c.hashes),
+                None => {
+                    if let Some(files) = old_files.get(&normalized) {
+                        let shared = by_name.get(&normalized).is_some_and(|v| v.len() > 1);
+                        let version = p.version.as_str();
+                        let ours = |f: &str| !shared || file_has_version(f, version);
+                        file_hashes(files, ours, &mut c.hashes);
+                    }
+                }
+            }
             for dep in p.dependencies.keys() {
                 if let Some(versions) = by_name.get(&eco.normalize_name(dep)) {
                     c.dependencies
@@ -96,6 +134,42 @@ impl Extractor for PoetryLock {
         }
         Ok(out)
     }
+}
+
+/// The digests of a list of `{file = "...", hash = "<alg>:<hex>"}` entries (Poetry, PDM) whose
+/// file name `keep` accepts (an entry without `file`, as PDM writes with `url`, counts as the
+/// empty name). Other entries and malformed digests are skipped.
+pub(super) fn file_hashes(files: &[toml::Value], keep: impl Fn(&str) -> bool, out: &mut Vec<Hash>) {
+    for f in files {
+        let Some(hash) = f.get("hash").and_then(toml::Value::as_str) else {
+            continue;
+        };
+        let name = f.get("file").and_then(toml::Value::as_str).unwrap_or("");
+        if keep(name)
+            && let Some(h) = prefixed_hash(hash)
+        {
+            push_hash(out, h);
+        }
+    }
+}
+
+/// A digest written `<alg>:<hex>` (`sha256:ab12...`), as the Python lockfiles and pip write
+/// them; `None` for an unknown algorithm or a value that is not hex of its length.
+pub(super) fn prefixed_hash(s: &str) -> Option<Hash> {
+    let (alg, hex) = s.trim().split_once(':')?;
+    Hash::from_hex(HashAlg::parse(alg)?, hex)
+}
+
+/// Whether a distribution file name is of `version`: the version follows a `-` and is followed
+/// by `-` (wheels, eggs) or an archive extension (sdists).
+fn file_has_version(file: &str, version: &str) -> bool {
+    file.match_indices(version).any(|(i, _)| {
+        let before = file[..i].ends_with('-');
+        let after = &file[i + version.len()..];
+        before
+            && (after.starts_with('-')
+                || [".tar.gz", ".zip", ".tar.bz2", ".tgz", ".tar.xz", ".tar"].contains(&after))
+    })
 }
 
 #[cfg(test)]
@@ -159,5 +233,137 @@ url = "../mylib"
             ]
         );
         assert_eq!(ex.components[0].dependencies, ["pkg:pypi/urllib3@2.0.7"]);
+    }
+
+    const H1: &str = "1111111111111111111111111111111111111111111111111111111111111111";
+    const H2: &str = "2222222222222222222222222222222222222222222222222222222222222222";
+    const H3: &str = "3333333333333333333333333333333333333333333333333333333333333333";
+
+    fn run(text: &str) -> Extracted {
+        PoetryLock
+            .extract(&SourceFile {
+                display: "poetry.lock".into(),
+                path: Path::new("/nonexistent/poetry.lock"),
+                text,
+            })
+            .unwrap()
+    }
+
+    fn hashes(ex: &Extracted) -> Vec<(String, Vec<String>)> {
+        ex.components
+            .iter()
+            .map(|c| {
+                assert!(c.hashes.iter().all(|h| h.alg == HashAlg::Sha256));
+                let v = c.hashes.iter().map(|h| h.value.clone()).collect();
+                (c.purl.clone(), v)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn hashes_of_every_file() {
+        let text = format!(
+            r#"
+[[package]]
+name = "a"
+version = "1.0"
+files = [
+    {{file = "a-1.0-py3-none-any.whl", hash = "sha256:{H1}"}},
+    {{file = "a-1.0.tar.gz", hash = "sha256:{H2}"}},
+    {{file = "a-1.0.zip", hash = "sha256:nothex"}},
+    {{file = "a-1.0.egg", hash = "crc32:{H3}"}},
+    {{file = "a-1.0.tar.bz2"}},
+    "odd",
+]
+
+[[package]]
+name = "b"
+version = "2.0"
+files = []
+
+[[package]]
+name = "c"
+version = "3.0"
+files = "odd"
+"#
+        );
+        assert_eq!(
+            hashes(&run(&text)),
+            [
+                ("pkg:pypi/a@1.0".into(), vec![H1.into(), H2.into()]),
+                ("pkg:pypi/b@2.0".into(), vec![]),
+                ("pkg:pypi/c@3.0".into(), vec![]),
+            ]
+        );
+    }
+
+    #[test]
+    fn hashes_from_the_old_metadata_files_table() {
+        let text = format!(
+            r#"
+[[package]]
+name = "Foo_Bar"
+version = "1.0"
+
+[[package]]
+name = "two"
+version = "1.0"
+
+[[package]]
+name = "two"
+version = "1.0.1"
+
+[[package]]
+name = "none"
+version = "1.0"
+
+[metadata]
+lock-version = "1.1"
+
+[metadata.files]
+foo-bar = [
+    {{file = "Foo_Bar-1.0-py3-none-any.whl", hash = "sha256:{H1}"}},
+    {{file = "Foo_Bar-1.0.tar.gz", hash = "md5:00"}},
+]
+two = [
+    {{file = "two-1.0.tar.gz", hash = "sha256:{H1}"}},
+    {{file = "two-1.0-py3-none-any.whl", hash = "sha256:{H2}"}},
+    {{file = "two-1.0.1.tar.gz", hash = "sha256:{H3}"}},
+]
+none = []
+"#
+        );
+        assert_eq!(
+            hashes(&run(&text)),
+            [
+                ("pkg:pypi/foo-bar@1.0".into(), vec![H1.into()]),
+                ("pkg:pypi/two@1.0".into(), vec![H1.into(), H2.into()]),
+                ("pkg:pypi/two@1.0.1".into(), vec![H3.into()]),
+                ("pkg:pypi/none@1.0".into(), vec![]),
+            ]
+        );
+        // An odd `[metadata]` shape is no error.
+        let ex = run("metadata = 3\n[[package]]\nname = \"a\"\nversion = \"1\"\n");
+        assert!(ex.components[0].hashes.is_empty());
+        assert!(prefixed_hash(&format!("SHA256:{}", H1.to_uppercase())).is_some());
+        assert!(prefixed_hash(H1).is_none());
+    }
+
+    /// Poetry's own lock: every `hash = "sha256:..."` line is one digest of its package.
+    #[test]
+    fn real_lockfile_hashes() {
+        let Some(dir) = crate::testdata::shared_dir("inputs/poetry") else {
+            return;
+        };
+        let text = std::fs::read_to_string(dir.join("poetry.lock")).unwrap();
+        let ex = run(&text);
+        let lines = text
+            .lines()
+            .filter(|l| l.contains(", hash = \"sha256:"))
+            .count();
+        let read: usize = ex.components.iter().map(|c| c.hashes.len()).sum();
+        assert!(lines > 100);
+        assert_eq!(read, lines);
+        assert!(ex.components.iter().all(|c| !c.hashes.is_empty()));
     }
 }

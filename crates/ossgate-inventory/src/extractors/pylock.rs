@@ -3,11 +3,17 @@
 //! components; entries from a VCS, a local directory or an archive URL, or without a version,
 //! are not PyPI releases and are reported as unresolved. Edges come from `dependencies`. The
 //! format does not say which packages the project requires directly.
+//!
+//! Hashes: the `sdist` and each of the `wheels` carry `hashes = { <algorithm> = "<hex>" }`
+//! (hashlib names, `sha256` in practice): every digest of every file is kept as the
+//! component's `hashes`. Algorithms outside MD5/SHA-1/SHA-2 (e.g. `blake2b`), malformed digests
+//! and odd shapes are left out without failing the file.
 
+use super::npm_lock::push_hash;
 use super::{file_name, toml_error};
 use crate::lines::header_lines;
 use crate::{ExtractError, Extracted, Extractor, SourceFile, Unresolved, loc};
-use ossgate_model::{Component, Ecosystem};
+use ossgate_model::{Component, Ecosystem, Hash, HashAlg};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::Path;
@@ -29,6 +35,10 @@ struct Package {
     vcs: Option<toml::Value>,
     directory: Option<toml::Value>,
     archive: Option<toml::Value>,
+    /// `{ name, url, hashes = { sha256 = "..." }, ... }`; any shape is accepted.
+    sdist: Option<toml::Value>,
+    /// A list of tables like `sdist`'s.
+    wheels: Option<toml::Value>,
 }
 
 #[derive(Deserialize)]
@@ -38,6 +48,21 @@ struct Dep {
 }
 
 impl Package {
+    /// The digests of its sdist and wheels.
+    fn hashes(&self, out: &mut Vec<Hash>) {
+        let wheels = self.wheels.as_ref().and_then(toml::Value::as_array);
+        let files = self.sdist.iter().chain(wheels.into_iter().flatten());
+        let tables = files.filter_map(|f| f.get("hashes").and_then(toml::Value::as_table));
+        for (alg, hex) in tables.flatten() {
+            let hash = HashAlg::parse(alg)
+                .zip(hex.as_str())
+                .and_then(|(alg, hex)| Hash::from_hex(alg, hex));
+            if let Some(h) = hash {
+                push_hash(out, h);
+            }
+        }
+    }
+
     /// Where a non-index package comes from, `None` for an index release.
     fn source_kind(&self) -> Option<&'static str> {
         if self.vcs.is_some() {
@@ -104,6 +129,7 @@ impl Extractor for PyLock {
             };
             let mut c = Component::new(eco.clone(), &p.name, &version);
             c.locations.push(loc(&file.display, line));
+            p.hashes(&mut c.hashes);
             for d in &p.dependencies {
                 let Some(name) = &d.name else { continue };
                 for (n, v) in by_name.get(&eco.normalize_name(name)).into_iter().flatten() {
@@ -201,6 +227,60 @@ kind = "GitHub"
     }
 
     #[test]
+    fn hashes_of_sdist_and_wheels() {
+        let h = |c: char, n: usize| c.to_string().repeat(n);
+        let (h1, h2, h3) = (h('1', 64), h('2', 64), h('3', 128));
+        let text = format!(
+            r#"lock-version = "1.0"
+
+[[packages]]
+name = "a"
+version = "1.0"
+sdist = {{ url = "https://x/a-1.0.tar.gz", hashes = {{ sha256 = "{h1}", blake2b = "00" }} }}
+wheels = [
+    {{ url = "https://x/a-1.0-py3-none-any.whl", hashes = {{ sha256 = "{h2}", sha512 = "{h3}" }} }},
+    {{ url = "https://x/a-1.0-cp3-none-any.whl", hashes = {{ sha256 = "short" }} }},
+    {{ url = "https://x/a-1.0-cp4-none-any.whl", hashes = {{ sha256 = 1 }} }},
+    {{ url = "https://x/a-1.0-cp5-none-any.whl", hashes = "odd" }},
+]
+
+[[packages]]
+name = "b"
+version = "1.0"
+wheels = "odd"
+
+[[packages]]
+name = "c"
+version = "1.0"
+
+[[packages.wheels]]
+name = "c-1.0-py3-none-any.whl"
+
+[packages.wheels.hashes]
+sha256 = "{h2}"
+"#
+        );
+        let ex = run(&text).unwrap();
+        let got: Vec<Vec<(HashAlg, &str)>> = ex
+            .components
+            .iter()
+            .map(|c| c.hashes.iter().map(|h| (h.alg, h.value.as_str())).collect())
+            .collect();
+        assert_eq!(
+            got,
+            [
+                vec![
+                    (HashAlg::Sha256, h1.as_str()),
+                    (HashAlg::Sha256, h2.as_str()),
+                    (HashAlg::Sha512, h3.as_str()),
+                ],
+                vec![],
+                vec![(HashAlg::Sha256, h2.as_str())],
+            ]
+        );
+    }
+
+    #[test]
     fn malformed_input_is_an_error_not_a_panic() {
         let err = run("lock-version = \"1.0\"\n\n[[packages]]\nname = \n").unwrap_err();
         assert_eq!(err.line, Some(4), "{err}");
@@ -241,6 +321,10 @@ kind = "GitHub"
             let ex = result.unwrap_or_else(|e| panic!("{fixture}: {e}"));
             let want = expected_packages(&root, rec);
             assert_eq!(testdata::packages(&ex.components), want, "{fixture}");
+            // One digest per `sha256 = ` in the fixture (all its packages are components).
+            let digests = text.matches("sha256 = ").count();
+            let read: usize = ex.components.iter().map(|c| c.hashes.len()).sum();
+            assert_eq!(read, digests, "{fixture}");
             packages += expected.len();
         }
         assert_eq!(

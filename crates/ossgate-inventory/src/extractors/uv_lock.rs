@@ -4,7 +4,13 @@
 //! and so are its `dev-dependencies` groups, which make what only they pull in dev scope.
 //! Packages from git, a path, a directory or a URL are not PyPI releases and are reported as
 //! unresolved. Edges come from `dependencies`.
+//!
+//! Hashes: the `hash = "sha256:<hex>"` of the package's `sdist` and of each of its `wheels`
+//! (one digest per distribution file) are all kept as the component's `hashes`. A malformed
+//! digest, or an `sdist`/`wheels` of another shape, is left out without failing the file.
 
+use super::npm_lock::push_hash;
+use super::poetry_lock::prefixed_hash;
 use super::{file_name, toml_error};
 use crate::lines::header_lines;
 use crate::{ExtractError, Extracted, Extractor, SourceFile, Unresolved, loc};
@@ -32,6 +38,27 @@ struct Package {
     optional_dependencies: BTreeMap<String, Vec<Dep>>,
     #[serde(default, rename = "dev-dependencies")]
     dev_dependencies: BTreeMap<String, Vec<Dep>>,
+    /// `{ url, hash, size }`; any shape is accepted, and only that one read.
+    sdist: Option<toml::Value>,
+    /// `[{ url, hash, size }]`; likewise.
+    wheels: Option<toml::Value>,
+}
+
+impl Package {
+    /// The digests of its sdist and wheels.
+    fn hashes(&self, out: &mut Vec<ossgate_model::Hash>) {
+        let wheels = self.wheels.as_ref().and_then(toml::Value::as_array);
+        let files = self.sdist.iter().chain(wheels.into_iter().flatten());
+        for f in files {
+            if let Some(h) = f
+                .get("hash")
+                .and_then(toml::Value::as_str)
+                .and_then(prefixed_hash)
+            {
+                push_hash(out, h);
+            }
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -150,6 +177,7 @@ impl Extractor for UvLock {
             c.locations.push(loc(&file.display, line));
             c.direct = direct[i];
             c.scope = scope[i].unwrap_or(Scope::Runtime);
+            p.hashes(&mut c.hashes);
             for d in &p.dependencies {
                 for j in targets(d) {
                     let t = &pkgs[j];
@@ -301,6 +329,56 @@ source = { git = "https://github.com/astral-sh/ruff#84748be" }
     }
 
     #[test]
+    fn hashes_of_sdist_and_wheels() {
+        let h = |c: char| c.to_string().repeat(64);
+        let (h1, h2, h3) = (h('1'), h('2'), h('a'));
+        let text = format!(
+            r#"version = 1
+
+[[package]]
+name = "a"
+version = "1.0"
+source = {{ registry = "https://pypi.org/simple" }}
+sdist = {{ url = "https://x/a-1.0.tar.gz", hash = "sha256:{h1}", size = 10 }}
+wheels = [
+    {{ url = "https://x/a-1.0-py3-none-any.whl", hash = "sha256:{h2}", size = 10 }},
+    {{ url = "https://x/a-1.0-cp312-none-any.whl", hash = "sha256:{}", size = 10 }},
+    {{ url = "https://x/a-1.0-cp313-none-any.whl", hash = "sha256:zz", size = 10 }},
+    {{ url = "https://x/a-1.0-cp314-none-any.whl", hash = 5 }},
+    {{ url = "https://x/a-1.0-cp315-none-any.whl" }},
+]
+
+[[package]]
+name = "b"
+version = "1.0"
+source = {{ registry = "https://pypi.org/simple" }}
+wheels = [{{ url = "https://x/b-1.0-py3-none-any.whl", hash = "sha256:{h2}" }}]
+
+[[package]]
+name = "c"
+version = "1.0"
+source = {{ registry = "https://pypi.org/simple" }}
+sdist = "odd"
+wheels = 3
+"#,
+            h3.to_uppercase()
+        );
+        let ex = run(&text).unwrap();
+        let got: Vec<Vec<&str>> = ex
+            .components
+            .iter()
+            .map(|c| c.hashes.iter().map(|h| h.value.as_str()).collect())
+            .collect();
+        assert_eq!(got, [vec![&h1, &h2, &h3], vec![&h2], vec![]]);
+        assert!(
+            ex.components
+                .iter()
+                .flat_map(|c| &c.hashes)
+                .all(|h| h.alg == ossgate_model::HashAlg::Sha256)
+        );
+    }
+
+    #[test]
     fn malformed_input_is_an_error_not_a_panic() {
         let err = run("version = 1\n\n[[package]]\nname = \n").unwrap_err();
         assert_eq!(err.line, Some(4), "{err}");
@@ -401,6 +479,11 @@ source = { git = "https://github.com/astral-sh/ruff#84748be" }
             .count();
         assert!(registry > 100);
         assert_eq!(ex.components.len(), registry);
+        // Every `hash = "sha256:` of a registry package is one digest (saleor locks no other
+        // kind of package).
+        let digests = text.matches("hash = \"sha256:").count();
+        let read: usize = ex.components.iter().map(|c| c.hashes.len()).sum();
+        assert_eq!(read, digests);
         assert!(ex.unresolved.is_empty());
         assert!(ex.components.iter().any(|c| c.direct));
         assert!(ex.components.iter().any(|c| !c.direct));

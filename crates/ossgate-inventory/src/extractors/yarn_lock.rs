@@ -23,11 +23,20 @@
 //! Packages from git, file or tarball sources are kept, with the version their package.json
 //! declares, as osv-scalibr reports them. Direct dependencies are those the sibling package.json
 //! (and, for Berry, each workspace entry) declares.
+//!
+//! Hashes: a classic entry's `integrity` (SRI, `sha512-<base64>` or `sha1-<base64>`) and the
+//! `#<sha1 hex>` fragment yarn classic appends to a registry tarball's `resolved` URL are digests
+//! of the npm tarball, kept as the component's `hashes`. The fragment of a git URL (or of any
+//! URL that is not a `.tgz` tarball) is a commit id, not a digest, and is not read. Berry's
+//! `checksum: 10c0/<hex>` is deliberately not read: the part after the cache key (`10c0/`,
+//! `8/`...) is a SHA-512 of the zip archive Yarn builds for its own cache, not of the package
+//! tarball the registry serves, so it would not match any published digest. A malformed
+//! digest is left out without failing the file.
 
 use super::file_name;
-use super::npm_lock::package_json_deps;
+use super::npm_lock::{package_json_deps, push_hash, sri_hashes};
 use crate::{ExtractError, Extracted, Extractor, SourceFile, Unresolved, loc};
-use ossgate_model::{Component, Ecosystem};
+use ossgate_model::{Component, Ecosystem, Hash, HashAlg};
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
@@ -266,6 +275,32 @@ fn is_own(entry: &Entry) -> bool {
             && (range.contains("@workspace:") || range.contains("@workspace%3A")))
 }
 
+/// The tarball digests a classic entry records: its `integrity`, and the SHA-1 in the
+/// fragment of a `resolved` tarball URL. (Berry's `checksum` is not one: see the module doc.)
+fn add_hashes(entry: &Entry, out: &mut Vec<Hash>) {
+    if let Some(integrity) = entry.field("integrity") {
+        sri_hashes(integrity, out);
+    }
+    if let Some(h) = entry.field("resolved").and_then(resolved_sha1) {
+        push_hash(out, h);
+    }
+}
+
+/// The SHA-1 yarn classic appends to a tarball URL (`https://registry.yarnpkg.com/a/-/a-1.0.0.tgz#<sha1>`).
+/// Git sources (`git+https://...#<commit>`, `https://github.com/o/r#<commit>`) put a commit id
+/// there instead, so only an http(s) URL whose path names a `.tgz`/`.tar.gz` file counts.
+fn resolved_sha1(resolved: &str) -> Option<Hash> {
+    let (url, fragment) = resolved.rsplit_once('#')?;
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return None;
+    }
+    let path = url.split_once('?').map_or(url, |(p, _)| p);
+    if !(path.ends_with(".tgz") || path.ends_with(".tar.gz")) {
+        return None;
+    }
+    Hash::from_hex(HashAlg::Sha1, fragment)
+}
+
 fn build(file: &SourceFile, entries: &[Entry], declared: &[(String, String)]) -> Extracted {
     let mut out = Extracted::default();
     // descriptor -> index in out.components
@@ -325,6 +360,7 @@ fn build(file: &SourceFile, entries: &[Entry], declared: &[(String, String)]) ->
                 out.components.len() - 1
             }
         };
+        add_hashes(entry, &mut out.components[idx].hashes);
         for d in &entry.descriptors {
             by_descriptor.insert(d.as_str(), idx);
             // Berry qualifies some descriptors with the workspace that asked for them.
@@ -629,6 +665,119 @@ __metadata:
         .unwrap();
         // Two `ms` entries: no guess.
         assert_eq!(ex.components[0].dependencies, ["pkg:npm/lodash@4.17.21"]);
+    }
+
+    #[test]
+    fn hashes_from_integrity_and_resolved_but_not_berry_checksums() {
+        use crate::extractors::npm_lock::tests::{SHA1_B64, SHA1_HEX, SHA512_B64, SHA512_HEX};
+        let sha1 = "0123456789abcdef0123456789abcdef01234567";
+        let text = format!(
+            r#"# yarn lockfile v1
+
+a@^1:
+  version "1.0.0"
+  resolved "https://registry.yarnpkg.com/a/-/a-1.0.0.tgz#{sha1}"
+  integrity sha512-{SHA512_B64}
+
+a@^1.0.0:
+  version "1.0.0"
+  resolved "https://registry.yarnpkg.com/a/-/a-1.0.0.tgz#{sha1}"
+  integrity "sha512-{SHA512_B64} sha1-{SHA1_B64}"
+
+bad@^1:
+  version "1.0.0"
+  resolved "https://registry.yarnpkg.com/bad/-/bad-1.0.0.tgz#xyz"
+  integrity sha512-!!notbase64
+
+git@^1:
+  version "1.0.0"
+  resolved "https://github.com/o/git#{sha1}"
+
+git2@^1:
+  version "1.0.0"
+  resolved "git+https://example.com/o/git2.git#{sha1}"
+"#
+        );
+        let ex = run(&text).unwrap();
+        let by = |n: &str| ex.components.iter().find(|c| c.name == n).unwrap();
+        let hashes = |n: &str| -> Vec<(HashAlg, String)> {
+            by(n)
+                .hashes
+                .iter()
+                .map(|h| (h.alg, h.value.clone()))
+                .collect()
+        };
+        // Two entries of one package: every digest once.
+        assert_eq!(
+            hashes("a"),
+            [
+                (HashAlg::Sha512, SHA512_HEX.to_string()),
+                (HashAlg::Sha1, sha1.to_string()),
+                (HashAlg::Sha1, SHA1_HEX.to_string()),
+            ]
+        );
+        assert!(by("bad").hashes.is_empty());
+        // A commit id is not a tarball digest.
+        assert!(by("git").hashes.is_empty());
+        assert!(by("git2").hashes.is_empty());
+
+        // Berry checksums hash Yarn's cache zip, not the tarball: not reported.
+        let berry = run(BERRY).unwrap();
+        assert!(berry.components.iter().all(|c| c.hashes.is_empty()));
+        let berry = run(&format!(
+            "__metadata:\n  version: 8\n  cacheKey: 10c0\n\n\"b@npm:^1\":\n  version: 1.0.0\n  resolution: \"b@npm:1.0.0\"\n  checksum: 10c0/{SHA512_HEX}\n  linkType: hard\n"
+        ))
+        .unwrap();
+        assert_eq!(berry.components.len(), 1);
+        assert!(berry.components[0].hashes.is_empty());
+    }
+
+    /// openstreetmap-website's classic lock: the digests read are exactly the `integrity`
+    /// values and the `resolved` fragments of the text, found by a plain line scan.
+    #[test]
+    fn real_classic_lock_hashes() {
+        use base64::Engine;
+        let Some(dir) = shared_dir("inputs/openstreetmap-website") else {
+            return;
+        };
+        let path = dir.join("yarn.lock");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let ex = run(&text).unwrap();
+        let sri: BTreeSet<String> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("  integrity "))
+            .map(str::to_string)
+            .collect();
+        let fragments: BTreeSet<String> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("  resolved "))
+            .filter_map(|l| l.trim_matches('"').split_once(".tgz#"))
+            .map(|(_, f)| f.to_string())
+            .collect();
+        let mut read_sri = BTreeSet::new();
+        let mut read_sha1 = BTreeSet::new();
+        for h in ex.components.iter().flat_map(|c| &c.hashes) {
+            match h.alg {
+                HashAlg::Sha512 => {
+                    let bytes: Vec<u8> = (0..128)
+                        .step_by(2)
+                        .map(|i| u8::from_str_radix(&h.value[i..i + 2], 16).unwrap())
+                        .collect();
+                    read_sri.insert(format!(
+                        "sha512-{}",
+                        base64::engine::general_purpose::STANDARD.encode(bytes)
+                    ));
+                }
+                HashAlg::Sha1 => {
+                    read_sha1.insert(h.value.clone());
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        assert!(sri.len() > 100);
+        assert_eq!(read_sri, sri);
+        assert_eq!(read_sha1, fragments);
+        assert!(ex.components.iter().all(|c| !c.hashes.is_empty()));
     }
 
     #[test]
