@@ -190,26 +190,6 @@ const DEVIATIONS: &[(&str, Deviation, &str)] = &[
          `any.`-qualified constraints",
     ),
     (
-        "lockfiles/pypi/pdm-lock/git-dependency.toml",
-        Deviation::Unresolved(&[("toml", "0.10.2")]),
-        "installed from git: not a PyPI release, so unresolved",
-    ),
-    (
-        "lockfiles/pypi/poetry-lock/source-git.lock",
-        Deviation::Unresolved(&[("ike", "0.2.0")]),
-        "installed from git: not a PyPI release, so unresolved",
-    ),
-    (
-        "lockfiles/pypi/uv-lock/source-git.lock",
-        Deviation::Unresolved(&[("ruff", "0.8.1")]),
-        "installed from git: not a PyPI release, so unresolved",
-    ),
-    (
-        "lockfiles/crates.io/cargo-lock/two-packages-with-local.lock",
-        Deviation::Omitted(&[("local-rust-pkg", "0.1.0")]),
-        "a path package is the project's own code (a workspace root), not a crates.io dependency",
-    ),
-    (
         "lockfiles/pypi/osv-scanner-v1/pip/line-continuation.txt",
         Deviation::Instead(&[("bar", "4.5\\\\")], &[("bar", "4.5.6")]),
         "pip strips every trailing backslash before joining continued lines, so `bar == 4.5\\\\` \

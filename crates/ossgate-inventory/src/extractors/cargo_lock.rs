@@ -1,6 +1,8 @@
 //! `Cargo.lock`, formats v1 to v4. Workspace members (packages without a `source`) are the roots:
-//! their dependencies are the direct ones. Only packages from crates.io are components of the
-//! crates.io ecosystem; git and path dependencies are not crates.io packages.
+//! their dependencies are the direct ones. Every package the lock records is a component, as
+//! the peers (osv-scanner, Trivy) report them: the workspace's own crates ship in the product and
+//! are often the very crates published under those names, and a git dependency is usually a
+//! fork of the crate it names.
 //!
 //! Hashes: each registry package's `checksum` (v2 and later) is the SHA-256 of its `.crate`
 //! archive; v1 keeps them instead in the `[metadata]` table, one
@@ -82,11 +84,6 @@ fn string_entries<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Entry<'de>>, D:
     })
 }
 
-fn is_crates_io(source: &str) -> bool {
-    source == "registry+https://github.com/rust-lang/crates.io-index"
-        || source == "sparse+https://index.crates.io/"
-}
-
 impl Extractor for CargoLock {
     fn name(&self) -> &'static str {
         "cargo-lock"
@@ -162,9 +159,6 @@ impl Extractor for CargoLock {
 
         let mut out = Extracted::default();
         for (i, p) in lock.package.iter().enumerate() {
-            if !p.source.as_deref().is_some_and(is_crates_io) {
-                continue;
-            }
             let mut c = Component::with_purl(
                 Ecosystem::CratesIo,
                 p.name.to_string(),
@@ -449,10 +443,12 @@ source = "git+https://example.com/g#abc"
     fn checksums_v2_and_v1_metadata() {
         let sum_b = SUM_B.to_ascii_lowercase();
         let want_v1 = vec![
+            ("pkg:cargo/app@0.1.0", vec![]),
             ("pkg:cargo/a@1.0.0", vec![SUM_A]),
             ("pkg:cargo/a@2.0.0", vec![sum_b.as_str()]),
             ("pkg:cargo/b@1.0.0", vec![]),
             ("pkg:cargo/c@1.0.0", vec![]),
+            ("pkg:cargo/g@0.1.0", vec![]),
         ];
         assert_eq!(sums(&extract(LOCK_V1)), want_v1);
         // The same file off the fast path (a comment it does not take) reads the same.
@@ -492,11 +488,22 @@ source = "git+https://example.com/g#abc"
         };
         let ex = CargoLock.extract(&src).unwrap();
         let names: Vec<_> = ex.components.iter().map(|c| c.purl.as_str()).collect();
-        assert_eq!(names, ["pkg:cargo/h2@0.4.1", "pkg:cargo/bytes@1.5.0"]);
-        assert!(ex.components[0].direct);
-        assert!(!ex.components[1].direct);
-        assert_eq!(ex.components[0].locations[0].line, Some(9));
-        assert_eq!(ex.components[0].dependencies, ["pkg:cargo/bytes@1.5.0"]);
+        // Every package is a component: the workspace root, registry, path and git crates.
+        assert_eq!(
+            names,
+            [
+                "pkg:cargo/app@0.1.0",
+                "pkg:cargo/h2@0.4.1",
+                "pkg:cargo/bytes@1.5.0",
+                "pkg:cargo/local@0.2.0",
+                "pkg:cargo/forked@0.1.0"
+            ]
+        );
+        assert!(!ex.components[0].direct, "a root is not its own dependency");
+        assert!(ex.components[1].direct);
+        assert!(!ex.components[2].direct);
+        assert_eq!(ex.components[1].locations[0].line, Some(9));
+        assert_eq!(ex.components[1].dependencies, ["pkg:cargo/bytes@1.5.0"]);
     }
 
     /// The real lockfiles in the shared data take the fast path and read exactly as the full
@@ -515,7 +522,7 @@ source = "git+https://example.com/g#abc"
             );
             assert_same(&text);
             // Every crates.io package carries its checksum: as many SHA-256 digests as
-            // `checksum = ` lines with a registry source before them.
+            // `checksum = ` lines; path and git packages have none.
             let ex = CargoLock
                 .extract(&SourceFile {
                     display: project.into(),
@@ -531,8 +538,13 @@ source = "git+https://example.com/g#abc"
             assert!(checksum_lines > 100, "{project}");
             assert_eq!(hashes.len(), checksum_lines, "{project}");
             assert!(hashes.iter().all(|h| h.alg == HashAlg::Sha256));
-            assert!(
-                ex.components.iter().all(|c| c.hashes.len() == 1),
+            let registry = text
+                .lines()
+                .filter(|l| l.starts_with("source = \"registry+"))
+                .count();
+            assert_eq!(
+                ex.components.iter().filter(|c| c.hashes.len() == 1).count(),
+                registry,
                 "{project}"
             );
             checked += 1;

@@ -3,6 +3,8 @@
 //! v2/v3 read the flat `packages` map (keys are install paths such as
 //! `node_modules/a/node_modules/b`); v1 reads the nested `dependencies` tree. The root entry and
 //! workspace packages are the project's own; their declared dependencies are the direct ones.
+//! Workspace packages (keys outside `node_modules`) are components too: they ship in the
+//! product, often under the names they are published as.
 //! Entries whose version is not a registry version (git, file, URL) are not npm registry
 //! packages: they are listed as unresolved, with what they point at.
 //!
@@ -121,6 +123,23 @@ fn from_packages(
     let mut out = Extracted::default();
     for (key, entry) in packages {
         let Some(idx) = key.rfind("node_modules/") else {
+            // A workspace package (not the root): the project's own, and it ships.
+            if !key.is_empty()
+                && let Some(e) = entry.as_object()
+                && let (Some(name), Some(version)) = (
+                    e.get("name").and_then(Value::as_str),
+                    e.get("version").and_then(Value::as_str),
+                )
+                && let Some((name, version)) = registry_version(name, version)
+            {
+                let mut c = Component::new(Ecosystem::Npm, name, version);
+                c.locations.push(loc(&file.display, lines.line(key)));
+                c.scope = scope_of(e);
+                c.dependencies = dep_names(e)
+                    .filter_map(|dep| resolve(packages, key, dep))
+                    .collect();
+                out.components.push(c);
+            }
             continue;
         };
         let Some(e) = entry.as_object() else { continue };

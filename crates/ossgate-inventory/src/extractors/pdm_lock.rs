@@ -1,6 +1,7 @@
 //! `pdm.lock`: one `[[package]]` per locked package with its `groups` (a package none of whose
 //! groups is `default` is dev scope) and PEP 508 `dependencies` strings (edges). Packages from
-//! git, a local path or a URL are not PyPI releases and are reported as unresolved. A sibling
+//! git, a local path or a URL are components at the version the lock gives them, as the peers
+//! report them; one without a version is unresolved. A sibling
 //! `pyproject.toml` says which packages are direct.
 //!
 //! Hashes: a package has one `sha256:<hex>` digest per distribution file, in its own
@@ -86,7 +87,7 @@ impl Extractor for PdmLock {
         for (i, p) in lock.package.iter().enumerate() {
             let line = lines.get(i).copied();
             let version = match (&p.version, source_kind(p)) {
-                (Some(v), None) if !v.trim().is_empty() => v.trim(),
+                (Some(v), _) if !v.trim().is_empty() => v.trim(),
                 (v, kind) => {
                     out.unresolved.push(Unresolved {
                         file: file.display.clone(),
@@ -214,12 +215,12 @@ groups = ["default"]
                 ("pkg:pypi/requests@2.31.0", true, Scope::Runtime, Some(5)),
                 ("pkg:pypi/urllib3@2.0.7", false, Scope::Runtime, Some(14)),
                 ("pkg:pypi/pytest@7.4.0", true, Scope::Dev, Some(19)),
+                ("pkg:pypi/mylib@0.1.0", false, Scope::Runtime, Some(24)),
             ]
         );
         assert_eq!(ex.components[0].dependencies, ["pkg:pypi/urllib3@2.0.7"]);
-        assert_eq!(ex.unresolved.len(), 1);
-        assert_eq!(ex.unresolved[0].text, "mylib 0.1.0");
-        assert_eq!(ex.unresolved[0].line, Some(24));
+        // From git, at the version the lock gives it.
+        assert!(ex.unresolved.is_empty());
     }
 
     #[test]
@@ -317,12 +318,7 @@ odd = 3
     }
 
     /// Fixture packages deliberately not components: (fixture, name, version, reason).
-    const EXCEPTIONS: &[(&str, &str, &str, &str)] = &[(
-        "lockfiles/pypi/pdm-lock/git-dependency.toml",
-        "toml",
-        "0.10.2",
-        "installed from git: not a PyPI release, reported as unresolved (like poetry.lock)",
-    )];
+    const EXCEPTIONS: &[(&str, &str, &str, &str)] = &[];
 
     /// Peer (osv-scanner) pdm.lock fixtures: the same (name, version) multiset and dev scope,
     /// less the listed exceptions, which must be reported as unresolved.
@@ -387,7 +383,7 @@ odd = 3
         assert_eq!(excepted, EXCEPTIONS.len(), "every exception is used");
         assert_eq!(
             (checked, errors, packages),
-            (6, 1, 7),
+            (6, 1, 8),
             "pdm.lock fixtures in the index"
         );
     }

@@ -1,5 +1,6 @@
 //! `poetry.lock` (Poetry 1.x `category`, Poetry 2.x `groups`). Packages from git, a directory, a
-//! file or a URL are not PyPI releases: they are listed as unresolved. A sibling `pyproject.toml` says which
+//! file or a URL are components at the version the lock gives them, as the peers report them (a
+//! git checkout of a release is that release). A sibling `pyproject.toml` says which
 //! packages are direct.
 //!
 //! Hashes: a package has one `sha256:<hex>` digest per distribution file (sdist and wheels),
@@ -37,17 +38,10 @@ struct Package {
     groups: Option<Vec<String>>,
     #[serde(default)]
     optional: bool,
-    source: Option<Source>,
     #[serde(default)]
     dependencies: BTreeMap<String, toml::Value>,
     /// `[{file = "...", hash = "sha256:..."}]`; any shape is accepted, and only that one read.
     files: Option<toml::Value>,
-}
-
-#[derive(Deserialize)]
-struct Source {
-    #[serde(rename = "type")]
-    kind: Option<String>,
 }
 
 impl Extractor for PoetryLock {
@@ -88,13 +82,12 @@ impl Extractor for PoetryLock {
         }
         let mut out = Extracted::default();
         for (i, p) in lock.package.iter().enumerate() {
-            let kind = p.source.as_ref().and_then(|s| s.kind.as_deref());
-            if let Some(kind @ ("git" | "directory" | "file" | "url")) = kind {
+            if p.version.trim().is_empty() {
                 out.unresolved.push(Unresolved {
                     file: file.display.clone(),
                     line: lines.get(i).copied(),
-                    text: format!("{} {}", p.name, p.version),
-                    reason: format!("installed from a {kind} source, not a PyPI release"),
+                    text: p.name.clone(),
+                    reason: "no version".into(),
                 });
                 continue;
             }
@@ -177,7 +170,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_groups_categories_and_skips_non_pypi() {
+    fn reads_groups_categories_and_non_registry_sources() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(
             dir.path().join("pyproject.toml"),
@@ -230,6 +223,7 @@ url = "../mylib"
                 ("pkg:pypi/requests@2.31.0", true, Scope::Runtime, Some(2)),
                 ("pkg:pypi/urllib3@2.0.7", false, Scope::Runtime, Some(10)),
                 ("pkg:pypi/pytest@7.4.0", false, Scope::Dev, Some(15)),
+                ("pkg:pypi/mylib@0.1.0", false, Scope::Runtime, Some(20)),
             ]
         );
         assert_eq!(ex.components[0].dependencies, ["pkg:pypi/urllib3@2.0.7"]);
@@ -364,6 +358,13 @@ none = []
         let read: usize = ex.components.iter().map(|c| c.hashes.len()).sum();
         assert!(lines > 100);
         assert_eq!(read, lines);
-        assert!(ex.components.iter().all(|c| !c.hashes.is_empty()));
+        // Every package but the one from git (poetry-core, `files = []`) has its files' hashes.
+        let without: Vec<&str> = ex
+            .components
+            .iter()
+            .filter(|c| c.hashes.is_empty())
+            .map(|c| c.name.as_str())
+            .collect();
+        assert_eq!(without, ["poetry-core"]);
     }
 }

@@ -1,9 +1,10 @@
-//! `uv.lock`: one `[[package]]` per locked package. Packages from a registry (or with no
-//! `source`) are components; the project itself (an `editable` or `virtual` source, one per
-//! workspace member) is the root: its `dependencies` and `optional-dependencies` are direct,
+//! `uv.lock`: one `[[package]]` per locked package, every one with a version a component (as
+//! osv-scanner reports them), except the project itself (an `editable` or `virtual` source, one
+//! per workspace member), which is the subject rather than a package. It is a root: its `dependencies` and `optional-dependencies` are direct,
 //! and so are its `dev-dependencies` groups, which make what only they pull in dev scope.
-//! Packages from git, a path, a directory or a URL are not PyPI releases and are reported as
-//! unresolved. Edges come from `dependencies`.
+//! Packages from git, a path, a directory or a URL keep the version the lock gives them (a
+//! git checkout of a release is that release); one without a version is unresolved. Edges
+//! come from `dependencies`.
 //!
 //! Hashes: the `hash = "sha256:<hex>"` of the package's `sdist` and of each of its `wheels`
 //! (one digest per distribution file) are all kept as the component's `hashes`. A malformed
@@ -155,8 +156,9 @@ impl Extractor for UvLock {
         for (i, p) in pkgs.iter().enumerate() {
             let line = lines.get(i).copied();
             let version = match (kind(p), p.version.as_deref().map(str::trim)) {
+                // The project itself is the subject of the inventory, not one of its packages.
                 (Kind::Root, _) => continue,
-                (Kind::Registry, Some(v)) if !v.is_empty() => v,
+                (_, Some(v)) if !v.is_empty() => v,
                 (k, v) => {
                     out.unresolved.push(Unresolved {
                         file: file.display.clone(),
@@ -181,8 +183,8 @@ impl Extractor for UvLock {
             for d in &p.dependencies {
                 for j in targets(d) {
                     let t = &pkgs[j];
-                    if let (Kind::Registry, Some(v)) = (kind(t), &t.version) {
-                        c.dependencies.push(eco.purl(&t.name, Some(v)));
+                    if let Some(v) = t.version.as_deref().filter(|v| !v.trim().is_empty()) {
+                        c.dependencies.push(eco.purl(&t.name, Some(v.trim())));
                     }
                 }
             }
@@ -318,14 +320,13 @@ source = { git = "https://github.com/astral-sh/ruff#84748be" }
                 ("pkg:pypi/orjson@3.9.0", true, Scope::Optional, Some(45)),
                 ("pkg:pypi/pytest@7.4.0", true, Scope::Dev, Some(50)),
                 ("pkg:pypi/iniconfig@2.0.0", false, Scope::Dev, Some(56)),
+                // From git, at the version the lock gives it.
+                ("pkg:pypi/ruff@0.8.1", false, Scope::Runtime, Some(61)),
             ]
         );
         assert_eq!(ex.components[0].dependencies, ["pkg:pypi/urllib3@2.0.7"]);
         assert_eq!(ex.components[5].dependencies, ["pkg:pypi/iniconfig@2.0.0"]);
-        assert_eq!(ex.unresolved.len(), 1);
-        assert_eq!(ex.unresolved[0].text, "ruff 0.8.1");
-        assert_eq!(ex.unresolved[0].line, Some(61));
-        assert!(ex.unresolved[0].reason.contains("git"));
+        assert!(ex.unresolved.is_empty());
     }
 
     #[test]
@@ -400,12 +401,7 @@ wheels = 3
     }
 
     /// Fixture packages deliberately not components: (fixture, name, version, reason).
-    const EXCEPTIONS: &[(&str, &str, &str, &str)] = &[(
-        "lockfiles/pypi/uv-lock/source-git.lock",
-        "ruff",
-        "0.8.1",
-        "installed from git: not a PyPI release, reported as unresolved (like poetry.lock)",
-    )];
+    const EXCEPTIONS: &[(&str, &str, &str, &str)] = &[];
 
     /// Peer (osv-scanner) uv.lock fixtures: the same (name, version) multiset, less the listed
     /// exceptions, which must be reported as unresolved.
@@ -455,7 +451,7 @@ wheels = 3
             packages += want.values().sum::<usize>();
         }
         assert_eq!(excepted, EXCEPTIONS.len(), "every exception is used");
-        assert_eq!((checked, packages), (4, 4), "uv.lock fixtures in the index");
+        assert_eq!((checked, packages), (4, 5), "uv.lock fixtures in the index");
     }
 
     /// saleor's uv.lock: one component per registry package, counted from the raw text.
@@ -478,6 +474,7 @@ wheels = 3
             .filter(|l| l.starts_with("source = { registry = "))
             .count();
         assert!(registry > 100);
+        // The registry packages; the project itself (`source = { virtual = "." }`) is not one.
         assert_eq!(ex.components.len(), registry);
         // Every `hash = "sha256:` of a registry package is one digest (saleor locks no other
         // kind of package).
