@@ -82,7 +82,7 @@ const FORMATS: &[(&str, &str)] = &[
 /// (the range's lower bound, `0.0.0` or empty). ossgate never guesses: such a requirement is
 /// listed as unresolved, so for these formats an expected package that is not a component must
 /// be named in the unresolved list instead.
-const UNPINNED_FORMATS: &[&str] = &["requirements-txt", "osv-scanner-v1/pip"];
+const UNPINNED_FORMATS: &[&str] = &["requirements-txt", "osv-scanner-v1/pip", "gleam-toml"];
 
 /// How ossgate deliberately reads a fixture differently from the peer that wrote it.
 enum Deviation {
@@ -105,6 +105,11 @@ enum Deviation {
 }
 
 const DEVIATIONS: &[(&str, Deviation, &str)] = &[
+    (
+        "lockfiles/go/vendor-modules-txt/valid/vendor/modules.txt",
+        Deviation::Unresolved(&[("example.com/local", "1.0.0")]),
+        "replaced by ./local: the vendored code is the local directory's, not the module release",
+    ),
     (
         "lockfiles/maven/pom-xml/interpolation.xml",
         Deviation::Unresolved(&[("org.mine:ranged-package", "9.4.35.v20201120")]),
