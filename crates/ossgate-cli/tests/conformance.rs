@@ -188,19 +188,18 @@ fn conformance_full_osv_import_and_real_inputs() {
             want,
             "{project}: same vulnerabilities as cargo-audit"
         );
-        // Independent count: crates.io packages in the lock, by text.
+        // Independent count: every [[package]] in the lock (registry, git and path crates),
+        // by text.
         let text = std::fs::read_to_string(&lock).unwrap();
         let mut crates = BTreeSet::new();
-        let (mut name, mut version) = (String::new(), String::new());
+        let mut name = String::new();
         for line in text.lines() {
             if let Some(n) = line.strip_prefix("name = ") {
                 name = n.trim_matches('"').to_string();
-            } else if let Some(n) = line.strip_prefix("version = ") {
-                version = n.trim_matches('"').to_string();
-            } else if line
-                .starts_with("source = \"registry+https://github.com/rust-lang/crates.io-index\"")
+            } else if let Some(v) = line.strip_prefix("version = ")
+                && !name.is_empty()
             {
-                crates.insert((name.clone(), version.clone()));
+                crates.insert((name.clone(), v.trim_matches('"').to_string()));
             }
         }
         assert_eq!(
@@ -210,7 +209,7 @@ fn conformance_full_osv_import_and_real_inputs() {
         );
     }
 
-    // Every input of this issue's formats scans without errors.
+    // Every input scans without errors.
     let mut scanned = 0;
     for entry in std::fs::read_dir(data.join("inputs")).unwrap() {
         let project = entry.unwrap().path();
@@ -231,9 +230,10 @@ fn conformance_full_osv_import_and_real_inputs() {
         scanned += v["summary"]["files"].as_u64().unwrap();
     }
     assert_eq!(
-        scanned, 30,
+        scanned, 42,
         "Cargo.lock ×3, package-lock.json ×6, poetry.lock ×1, requirements ×5, Gemfile.lock ×3, \
-         composer.lock ×1, go.mod ×3, packages.lock.json ×4, yarn.lock ×3, uv.lock ×1"
+         composer.lock ×1, go.mod ×3, packages.lock.json ×4, yarn.lock ×3, uv.lock ×1, \
+         pom.xml ×8, pnpm-lock.yaml ×3, pubspec.lock ×1 (the manifests beside them are superseded)"
     );
 
     // npm lockfiles: component counts against an independent count of registry entries.
@@ -242,10 +242,15 @@ fn conformance_full_osv_import_and_real_inputs() {
         let doc: Value = serde_json::from_slice(&std::fs::read(&lock).unwrap()).unwrap();
         let mut want = BTreeSet::new();
         for (key, e) in doc["packages"].as_object().unwrap() {
-            let Some(i) = key.rfind("node_modules/") else {
-                continue;
+            // Installed packages, and the workspace's own packages (not the root).
+            let name = match key.rfind("node_modules/") {
+                Some(i) => e["name"].as_str().unwrap_or(&key[i + 13..]),
+                None if !key.is_empty() => match e["name"].as_str() {
+                    Some(n) => n,
+                    None => continue,
+                },
+                None => continue,
             };
-            let name = e["name"].as_str().unwrap_or(&key[i + 13..]);
             if let Some(ver) = e["version"]
                 .as_str()
                 .filter(|v| v.starts_with(|c: char| c.is_ascii_digit()))
