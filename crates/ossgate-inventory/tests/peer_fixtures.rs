@@ -84,6 +84,15 @@ const FORMATS: &[(&str, &str)] = &[
 /// be named in the unresolved list instead.
 const UNPINNED_FORMATS: &[&str] = &["requirements-txt", "osv-scanner-v1/pip", "gleam-toml"];
 
+/// Formats that ossgate routes by a narrower path than the peer's file name pattern: (format,
+/// the path ossgate routes, why).
+const ROUTED_AS: &[(&str, &str, &str)] = &[(
+    "opam-install",
+    ".opam-switch/install",
+    "the peer reads any `*.install`, but dune writes `<package>.install` files into every OCaml \
+     project, listing files to install rather than packages; only opam's own switch files are read",
+)];
+
 /// How ossgate deliberately reads a fixture differently from the peer that wrote it.
 enum Deviation {
     /// ossgate reports an error where the peer returns a (usually empty) result.
@@ -280,7 +289,11 @@ fn every_peer_lockfile_fixture() {
             continue;
         };
         let x = by_name(xname);
-        for real in real_names(str_field(r, "real_filename")) {
+        let real_names = match ROUTED_AS.iter().find(|(f, _, _)| *f == format) {
+            Some((_, path, _)) => vec![path.to_string()],
+            None => real_names(str_field(r, "real_filename")),
+        };
+        for real in real_names {
             let picked = extractors
                 .iter()
                 .find(|e| e.applies_to(Path::new(&real)))

@@ -190,7 +190,11 @@ pub const FORMATS: &[(&str, &str, &str)] = &[
         "Project.toml (when no Manifest.toml covers it)",
         "Julia",
     ),
-    ("opam-install", "*.install (opam)", "opam"),
+    (
+        "opam-install",
+        ".opam-switch/switch-state, .opam-switch/install",
+        "opam",
+    ),
     ("cpan-meta", "META.json, META.yml", "CPAN"),
     (
         "github-actions",
