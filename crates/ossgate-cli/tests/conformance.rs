@@ -245,10 +245,10 @@ fn conformance_full_osv_import_and_real_inputs() {
             // Installed packages, and the workspace's own packages (not the root).
             let name = match key.rfind("node_modules/") {
                 Some(i) => e["name"].as_str().unwrap_or(&key[i + 13..]),
-                None if !key.is_empty() => match e["name"].as_str() {
-                    Some(n) => n,
-                    None => continue,
-                },
+                // npm leaves out `name` when it is the directory's name.
+                None if !key.is_empty() => e["name"]
+                    .as_str()
+                    .unwrap_or_else(|| key.rsplit('/').next().unwrap_or(key)),
                 None => continue,
             };
             if let Some(ver) = e["version"]

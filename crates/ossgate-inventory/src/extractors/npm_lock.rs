@@ -20,7 +20,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD_PAD_INDIFFERENT;
 use ossgate_model::{Component, Ecosystem, Hash, HashAlg, Scope};
 use serde_json::{Map, Value};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 pub struct NpmLock;
@@ -120,6 +120,18 @@ fn from_packages(
         }
     }
 
+    // The names workspace packages are installed under: `node_modules/<name>` links to them.
+    // npm leaves `name` out of a workspace entry when it equals the directory's name.
+    let mut link_names: HashMap<&str, &str> = HashMap::new();
+    for (key, entry) in packages {
+        if let Some(idx) = key.rfind("node_modules/")
+            && entry.get("link").and_then(Value::as_bool) == Some(true)
+            && let Some(target) = entry.get("resolved").and_then(Value::as_str)
+        {
+            link_names.insert(target, &key[idx + "node_modules/".len()..]);
+        }
+    }
+
     let mut out = Extracted::default();
     for (key, entry) in packages {
         let Some(idx) = key.rfind("node_modules/") else {
@@ -127,7 +139,10 @@ fn from_packages(
             if !key.is_empty()
                 && let Some(e) = entry.as_object()
                 && let (Some(name), Some(version)) = (
-                    e.get("name").and_then(Value::as_str),
+                    e.get("name")
+                        .and_then(Value::as_str)
+                        .or_else(|| link_names.get(key.as_str()).copied())
+                        .or_else(|| key.rsplit('/').next()),
                     e.get("version").and_then(Value::as_str),
                 )
                 && let Some((name, version)) = registry_version(name, version)
@@ -373,6 +388,28 @@ pub(super) mod tests {
         let a = ex.components.iter().find(|c| c.name == "a").unwrap();
         assert_eq!(a.dependencies, ["pkg:npm/b@0.1.0"]);
         assert_eq!(a.locations[0].line, Some(5));
+    }
+
+    #[test]
+    fn workspace_packages_named_by_their_links_or_directories() {
+        let ex = run(r#"{"lockfileVersion": 3, "packages": {
+    "": {"name": "root", "workspaces": ["packages/*"]},
+    "node_modules/core-lib": {"resolved": "packages/core", "link": true},
+    "packages/core": {"version": "2.0.0"},
+    "packages/cli": {"version": "2.0.1"},
+    "packages/named": {"name": "@org/named", "version": "1.0.0"}
+}}"#)
+        .unwrap();
+        let mut got: Vec<&str> = ex.components.iter().map(|c| c.purl.as_str()).collect();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                "pkg:npm/%40org/named@1.0.0",
+                "pkg:npm/cli@2.0.1",
+                "pkg:npm/core-lib@2.0.0"
+            ]
+        );
     }
 
     #[test]
