@@ -15,6 +15,7 @@ mod db;
 mod inventory;
 mod progress;
 mod report;
+mod sbom;
 mod scan;
 mod table;
 mod version;
@@ -59,6 +60,8 @@ enum Command {
     Scan(scan::ScanArgs),
     /// List what is inside a project: components, versions, scopes, where they came from.
     Inventory(inventory::InventoryArgs),
+    /// Write an SBOM of a project (CycloneDX or SPDX), validate one, or compare two.
+    Sbom(sbom::SbomArgs),
     /// Manage the local advisory store.
     #[command(subcommand)]
     Db(db::DbCommand),
@@ -126,6 +129,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => scan::run(&ctx, args),
         Command::Inventory(args) => inventory::run(&ctx, args),
+        Command::Sbom(args) => sbom::run(&ctx, args),
         Command::Db(cmd) => db::run(&ctx, cmd),
         Command::Version(cmd) => version::run(&ctx, cmd),
     };
