@@ -40,6 +40,51 @@ pub fn classify(s: &str) -> LicenseForm {
 mod tests {
     use super::*;
 
+    /// The crate's copy of the SPDX licence list against the official list in the shared data
+    /// (`schemas/spdx/license-list-data/licenses.json`): every official id must be known, in
+    /// the official spelling, so that no licence is written as a free-text name by mistake.
+    #[test]
+    fn the_crate_knows_every_official_licence_id() {
+        let data = std::env::var_os("OSSGATE_DATA")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| {
+                std::path::PathBuf::from(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/../../../shared/data"
+                ))
+            });
+        let path = data.join("schemas/spdx/license-list-data/licenses.json");
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            assert_ne!(
+                std::env::var("CI").as_deref(),
+                Ok("true"),
+                "{} missing",
+                path.display()
+            );
+            eprintln!("skipped: {} missing", path.display());
+            return;
+        };
+        let list: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let ids: Vec<&str> = list["licenses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["licenseId"].as_str().unwrap())
+            .collect();
+        assert!(ids.len() > 600, "{}", ids.len());
+        let unknown: Vec<&str> = ids
+            .iter()
+            .copied()
+            .filter(|id| match classify(id) {
+                LicenseForm::Id(got) => got != *id,
+                // The deprecated `GPL-2.0+` style ids: valid expressions, written as given.
+                LicenseForm::Expression(got) => !id.ends_with('+') || got != *id,
+                LicenseForm::Name(_) => true,
+            })
+            .collect();
+        assert!(unknown.is_empty(), "not in the crate's list: {unknown:?}");
+    }
+
     #[test]
     fn ids_expressions_and_names() {
         assert_eq!(classify("MIT"), LicenseForm::Id("MIT".into()));
