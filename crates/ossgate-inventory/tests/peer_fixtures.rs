@@ -82,7 +82,14 @@ const FORMATS: &[(&str, &str)] = &[
 /// (the range's lower bound, `0.0.0` or empty). ossgate never guesses: such a requirement is
 /// listed as unresolved, so for these formats an expected package that is not a component must
 /// be named in the unresolved list instead.
-const UNPINNED_FORMATS: &[&str] = &["requirements-txt", "osv-scanner-v1/pip", "gleam-toml"];
+const UNPINNED_FORMATS: &[&str] = &[
+    "requirements-txt",
+    "osv-scanner-v1/pip",
+    "gleam-toml",
+    "cargo-toml",
+    "pyproject-toml",
+    "setup-py",
+];
 
 /// Formats that ossgate routes by a narrower path than the peer's file name pattern: (format,
 /// the path ossgate routes, why).
