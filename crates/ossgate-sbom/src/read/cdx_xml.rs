@@ -159,7 +159,7 @@ pub(crate) fn to_json(text: &str) -> Result<(Value, Vec<Warning>, Lines), ReadEr
     let mut conv = Conv {
         lines: &mut lines,
     };
-    conv.fill_object(&mut doc, &root, "$", false);
+    conv.fill_object(&mut doc, &root, "$", true);
     Ok((Value::Object(doc), w.finish(), lines))
 }
 
