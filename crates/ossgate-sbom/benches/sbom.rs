@@ -12,7 +12,12 @@ use std::hint::black_box;
 const N: usize = 10_000;
 
 fn components() -> Vec<Component> {
-    let ecosystems = [Ecosystem::Npm, Ecosystem::PyPI, Ecosystem::CratesIo, Ecosystem::Maven];
+    let ecosystems = [
+        Ecosystem::Npm,
+        Ecosystem::PyPI,
+        Ecosystem::CratesIo,
+        Ecosystem::Maven,
+    ];
     let mut list: Vec<Component> = (0..N)
         .map(|i| {
             let eco = ecosystems[i % ecosystems.len()].clone();
@@ -24,7 +29,14 @@ fn components() -> Vec<Component> {
             c.direct = i % 20 == 0;
             let digest: Vec<u8> = (0..32).map(|b| (i * 31 + b) as u8).collect();
             c.hashes = vec![Hash::from_bytes(HashAlg::Sha256, &digest).unwrap()];
-            c.licenses = vec![if i % 3 == 0 { "MIT OR Apache-2.0" } else { "MIT" }.into()];
+            c.licenses = vec![
+                if i % 3 == 0 {
+                    "MIT OR Apache-2.0"
+                } else {
+                    "MIT"
+                }
+                .into(),
+            ];
             c
         })
         .collect();

@@ -57,9 +57,7 @@ impl Extractor for SbomDocument {
         let warnings = contents
             .warnings
             .into_iter()
-            .map(|w| {
-                ExtractError::new(&file.display, w.line, format!("{}: {}", w.path, w.message))
-            })
+            .map(|w| ExtractError::new(&file.display, w.line, format!("{}: {}", w.path, w.message)))
             .collect();
         Ok(Extracted {
             components: contents.components,
@@ -127,7 +125,10 @@ mod tests {
         let purls: Vec<&str> = ex.components.iter().map(|c| c.purl.as_str()).collect();
         assert_eq!(purls, vec!["pkg:npm/lodash@4.17.20", "pkg:generic/bad@1"]);
         let loc = &ex.components[0].locations[0];
-        assert_eq!((loc.file.as_str(), loc.line), ("sboms/app.cdx.xml", Some(4)));
+        assert_eq!(
+            (loc.file.as_str(), loc.line),
+            ("sboms/app.cdx.xml", Some(4))
+        );
         assert_eq!(ex.unresolved.len(), 1);
         assert_eq!(ex.unresolved[0].text, "unversioned");
         assert!(ex.unresolved[0].reason.starts_with("$.components[1]"));
@@ -142,8 +143,11 @@ mod tests {
         assert!(e.message.contains("neither CycloneDX"), "{e}");
         let e = run("x.spdx", "hello").unwrap_err();
         assert!(e.message.contains("SPDXVersion"), "{e}");
-        let e = run("bom.xml", "<bom xmlns=\"http://cyclonedx.org/schema/bom/1.4\">\n<a>\n</bom>")
-            .unwrap_err();
+        let e = run(
+            "bom.xml",
+            "<bom xmlns=\"http://cyclonedx.org/schema/bom/1.4\">\n<a>\n</bom>",
+        )
+        .unwrap_err();
         assert_eq!(e.line, Some(3), "{e}");
     }
 

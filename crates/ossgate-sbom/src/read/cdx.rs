@@ -141,8 +141,11 @@ impl Reader<'_> {
             };
             let ty = opt_str(obj, "type", &p, &mut self.w);
             if ty.is_none() {
-                self.w
-                    .push(format!("{p}.type"), None, "missing (required); read as library");
+                self.w.push(
+                    format!("{p}.type"),
+                    None,
+                    "missing (required); read as library",
+                );
             }
             let node = if ty.is_some_and(|t| NOT_PACKAGES.contains(&t)) {
                 Node::Other
@@ -231,7 +234,9 @@ impl Reader<'_> {
                 w.push(
                     format!("{p}.scope"),
                     None,
-                    format!("{other:?} is not one of required, optional, excluded; read as required"),
+                    format!(
+                        "{other:?} is not one of required, optional, excluded; read as required"
+                    ),
                 );
                 Scope::Runtime
             }
@@ -361,9 +366,7 @@ fn licenses(list: &[Value], p: &str, w: &mut Warnings) -> Vec<String> {
                 } else if let Some(lic) = obj.get("license").and_then(Value::as_object) {
                     let id = lic.get("id").and_then(Value::as_str).map(str::trim);
                     let name = lic.get("name").and_then(Value::as_str).map(str::trim);
-                    id.filter(|s| !s.is_empty())
-                        .or(name)
-                        .map(str::to_string)
+                    id.filter(|s| !s.is_empty()).or(name).map(str::to_string)
                 } else {
                     None
                 }

@@ -156,9 +156,7 @@ pub(crate) fn to_json(text: &str) -> Result<(Value, Vec<Warning>, Lines), ReadEr
         }
     }
     lines.insert("$".into(), root.line);
-    let mut conv = Conv {
-        lines: &mut lines,
-    };
+    let mut conv = Conv { lines: &mut lines };
     conv.fill_object(&mut doc, &root, "$", true);
     Ok((Value::Object(doc), w.finish(), lines))
 }
@@ -175,7 +173,11 @@ impl Conv<'_> {
                 if k == "xmlns" || k.starts_with("xmlns:") {
                     continue;
                 }
-                let key = if k == "content-type" { "contentType" } else { k };
+                let key = if k == "content-type" {
+                    "contentType"
+                } else {
+                    k
+                };
                 obj.insert(key.to_string(), leaf(key, v.clone()));
             }
         }
@@ -513,9 +515,13 @@ fn open(
         } else if let Some(p) = key.strip_prefix("xmlns:") {
             prefixes.insert(p.to_string(), value.clone());
         }
-        let local = key.rsplit_once(':').map_or(key.as_str(), |(p, l)| {
-            if p == "xmlns" { key.as_str() } else { l }
-        });
+        let local =
+            key.rsplit_once(':').map_or(
+                key.as_str(),
+                |(p, l)| {
+                    if p == "xmlns" { key.as_str() } else { l }
+                },
+            );
         attrs.push((local.to_string(), value));
     }
     let (ns, name) = match full.split_once(':') {

@@ -320,7 +320,11 @@ fn convert(kind: DocKind, text: &str) -> Result<(Value, Vec<Warning>, Lines), Re
             let mut w = Warnings::default();
             match doc.get("bomFormat") {
                 Some(Value::String(s)) if s == "CycloneDX" => {}
-                Some(other) => w.push("$.bomFormat", None, format!("is {other}, not \"CycloneDX\"")),
+                Some(other) => w.push(
+                    "$.bomFormat",
+                    None,
+                    format!("is {other}, not \"CycloneDX\""),
+                ),
                 None => w.push("$.bomFormat", None, "missing (required: \"CycloneDX\")"),
             }
             if !doc.get("specVersion").is_some_and(Value::is_string) {
@@ -747,7 +751,9 @@ pub(crate) fn split_and(expr: &str) -> Vec<String> {
                 let rest = &expr[i..];
                 let trimmed = rest.trim_start();
                 let ws = rest.len() - trimmed.len();
-                if trimmed.get(..3).is_some_and(|a| a.eq_ignore_ascii_case("AND"))
+                if trimmed
+                    .get(..3)
+                    .is_some_and(|a| a.eq_ignore_ascii_case("AND"))
                     && trimmed.get(3..).is_some_and(|r| r.starts_with([' ', '\t']))
                 {
                     parts.push(&expr[start..i]);

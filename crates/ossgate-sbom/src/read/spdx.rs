@@ -198,7 +198,9 @@ pub(crate) fn contents(doc: &Value, file: &str, lines: &Lines) -> SbomContents {
                     edges.push((x, y, Scope::Runtime));
                 }
             }
-            "DEPENDENCY_OF" | "RUNTIME_DEPENDENCY_OF" | "PROVIDED_DEPENDENCY_OF"
+            "DEPENDENCY_OF"
+            | "RUNTIME_DEPENDENCY_OF"
+            | "PROVIDED_DEPENDENCY_OF"
             | "CONTAINED_BY" => {
                 if let (Some(x), Some(y)) = (ka, kb) {
                     edges.push((y, x, Scope::Runtime));
@@ -392,7 +394,11 @@ fn package(
             h.get("algorithm").and_then(Value::as_str),
             h.get("checksumValue").and_then(Value::as_str),
         ) else {
-            w.push(hp, None, "a checksum needs `algorithm` and `checksumValue` strings");
+            w.push(
+                hp,
+                None,
+                "a checksum needs `algorithm` and `checksumValue` strings",
+            );
             continue;
         };
         if let Some(hash) = read_hash(alg, value, SPEC_ALGS, &hp, w)

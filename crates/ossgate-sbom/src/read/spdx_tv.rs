@@ -51,12 +51,20 @@ const PACKAGE_TAGS: &[(&str, &str, Kind)] = &[
     ("PackageOriginator", "originator", Kind::Str),
     ("PackageDownloadLocation", "downloadLocation", Kind::Str),
     ("FilesAnalyzed", "filesAnalyzed", Kind::Bool),
-    ("PackageVerificationCode", "packageVerificationCode", Kind::VerificationCode),
+    (
+        "PackageVerificationCode",
+        "packageVerificationCode",
+        Kind::VerificationCode,
+    ),
     ("PackageChecksum", "checksums", Kind::Checksum),
     ("PackageHomePage", "homepage", Kind::Str),
     ("PackageSourceInfo", "sourceInfo", Kind::Str),
     ("PackageLicenseConcluded", "licenseConcluded", Kind::Str),
-    ("PackageLicenseInfoFromFiles", "licenseInfoFromFiles", Kind::List),
+    (
+        "PackageLicenseInfoFromFiles",
+        "licenseInfoFromFiles",
+        Kind::List,
+    ),
     ("PackageLicenseDeclared", "licenseDeclared", Kind::Str),
     ("PackageLicenseComments", "licenseComments", Kind::Str),
     ("PackageCopyrightText", "copyrightText", Kind::Str),
@@ -331,7 +339,12 @@ impl Builder {
                         ),
                     }
                 } else {
-                    self.set(Target::Package(i), PACKAGE_TAGS, e, &format!("$.packages[{i}]"));
+                    self.set(
+                        Target::Package(i),
+                        PACKAGE_TAGS,
+                        e,
+                        &format!("$.packages[{i}]"),
+                    );
                 }
             }
             Section::File(i) => {
@@ -386,9 +399,9 @@ impl Builder {
     /// or document before them.
     fn after_interlude(&mut self, e: &Entry) -> Section {
         let back = match (self.files.len(), self.last_package) {
-            _ if e.tag.starts_with("Package") || e.tag == "ExternalRef" => {
-                self.last_package.map_or(Section::Document, Section::Package)
-            }
+            _ if e.tag.starts_with("Package") || e.tag == "ExternalRef" => self
+                .last_package
+                .map_or(Section::Document, Section::Package),
             (n, _) if n > 0 && (e.tag.starts_with("File") || e.tag.starts_with("License")) => {
                 Section::File(n - 1)
             }

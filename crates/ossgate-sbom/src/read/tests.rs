@@ -26,14 +26,26 @@ fn has_warning(c: &SbomContents, path: &str, needle: &str) -> bool {
 #[test]
 fn sniffs_each_serialisation_by_content() {
     let cases = [
-        ("x.json", r#"{"bomFormat":"CycloneDX","specVersion":"1.6"}"#, Some(DocKind::CycloneDxJson)),
-        ("x.json", r#"{"spdxVersion":"SPDX-2.3"}"#, Some(DocKind::SpdxJson)),
+        (
+            "x.json",
+            r#"{"bomFormat":"CycloneDX","specVersion":"1.6"}"#,
+            Some(DocKind::CycloneDxJson),
+        ),
+        (
+            "x.json",
+            r#"{"spdxVersion":"SPDX-2.3"}"#,
+            Some(DocKind::SpdxJson),
+        ),
         (
             "x.xml",
             r#"<?xml version="1.0"?><!-- c --><bom xmlns="http://cyclonedx.org/schema/bom/1.4"/>"#,
             Some(DocKind::CycloneDxXml),
         ),
-        ("x.txt", "# c\n\nSPDXVersion: SPDX-2.2\n", Some(DocKind::SpdxTagValue)),
+        (
+            "x.txt",
+            "# c\n\nSPDXVersion: SPDX-2.2\n",
+            Some(DocKind::SpdxTagValue),
+        ),
         ("x.json", r#"{"csaf_version":"2.0"}"#, None),
         ("x.xml", "<project/>", None),
         ("x.json", r#"{"name":"a"}"#, None),
@@ -51,7 +63,11 @@ fn sniffs_each_serialisation_by_content() {
 
 #[test]
 fn unreadable_documents_are_errors_with_lines() {
-    let e = read("a.cdx.json", "{\"bomFormat\": \"CycloneDX\",\n\"components\": [\n}").unwrap_err();
+    let e = read(
+        "a.cdx.json",
+        "{\"bomFormat\": \"CycloneDX\",\n\"components\": [\n}",
+    )
+    .unwrap_err();
     assert_eq!(e.line, Some(3), "{e}");
     let e = read(
         "a.xml",
@@ -66,8 +82,11 @@ fn unreadable_documents_are_errors_with_lines() {
     .unwrap_err();
     assert_eq!(e.line, Some(3), "{e}");
     assert!(e.message.contains("</text>"), "{e}");
-    let e = read("a.xml", "<bom xmlns=\"http://cyclonedx.org/schema/bom/1.5\">&bogus;</bom>")
-        .unwrap_err();
+    let e = read(
+        "a.xml",
+        "<bom xmlns=\"http://cyclonedx.org/schema/bom/1.5\">&bogus;</bom>",
+    )
+    .unwrap_err();
     assert!(e.message.contains("entity"), "{e}");
 }
 
@@ -93,7 +112,10 @@ fn identity_falls_back_from_purl_to_name_to_cpe() {
     };
     let i = identify_component(&src, false, &mut w).unwrap();
     assert_eq!(i.purl, "pkg:generic/openssl@3.0.1");
-    assert_eq!(cpe_parts("cpe:/a:gnu:glibc:2.31"), Some(("gnu", "glibc", Some("2.31"))));
+    assert_eq!(
+        cpe_parts("cpe:/a:gnu:glibc:2.31"),
+        Some(("gnu", "glibc", Some("2.31")))
+    );
     let src = IdentSource {
         purl: Some(("not-a-purl", "$.x.purl".into())),
         group: Some("org"),
@@ -110,7 +132,10 @@ fn identity_falls_back_from_purl_to_name_to_cpe() {
 #[test]
 fn splits_licence_expressions_at_top_level_and() {
     assert_eq!(split_and("MIT AND (A OR B)"), vec!["MIT", "A OR B"]);
-    assert_eq!(split_and("(MIT AND BSD-3-Clause)"), vec!["MIT AND BSD-3-Clause"]);
+    assert_eq!(
+        split_and("(MIT AND BSD-3-Clause)"),
+        vec!["MIT AND BSD-3-Clause"]
+    );
     assert_eq!(split_and("GPL-2.0-only"), vec!["GPL-2.0-only"]);
     assert_eq!(split_and("A and B"), vec!["A", "B"]);
 }
@@ -176,23 +201,48 @@ fn cyclonedx_json_components_graph_and_warnings() {
     assert_eq!(b.scope, Scope::Optional);
     assert_eq!(b.licenses, vec!["MIT OR Apache-2.0"]);
     assert!(!b.direct, "the subject's dependsOn decides");
-    assert_eq!(b.dependencies, vec!["pkg:generic/org.x/inner@3"], "ref by purl");
+    assert_eq!(
+        b.dependencies,
+        vec!["pkg:generic/org.x/inner@3"],
+        "ref by purl"
+    );
     let inner = m["pkg:generic/org.x/inner@3"];
     assert_eq!(inner.name, "org.x/inner");
     let subject = c.subject.as_ref().unwrap();
-    assert_eq!((subject.name.as_str(), subject.version.as_str()), ("app", "2.0"));
+    assert_eq!(
+        (subject.name.as_str(), subject.version.as_str()),
+        ("app", "2.0")
+    );
     assert_eq!(subject.dependencies, vec!["pkg:npm/a@1.0"]);
     let unresolved: Vec<&str> = c.unresolved.iter().map(|u| u.0.as_str()).collect();
     assert_eq!(unresolved, vec!["$.components[3]", "$.components[5]"]);
     assert!(has_warning(&c, "$.components[4].purl", "not a valid purl"));
-    assert!(has_warning(&c, "$.components[4].hashes[0]", "not a SHA-256 digest"));
+    assert!(has_warning(
+        &c,
+        "$.components[4].hashes[0]",
+        "not a SHA-256 digest"
+    ));
     assert!(has_warning(&c, "$.components[5].name", "missing"));
-    assert!(has_warning(&c, "$.components[6]['bom-ref']", "already used"));
+    assert!(has_warning(
+        &c,
+        "$.components[6]['bom-ref']",
+        "already used"
+    ));
     assert!(has_warning(&c, "$.components[7]", "must be an object"));
-    assert!(has_warning(&c, "$.dependencies[1].dependsOn[2]", "\"missing\""));
-    assert!(has_warning(&c, "$.dependencies[1].dependsOn[3]", "not a number"));
+    assert!(has_warning(
+        &c,
+        "$.dependencies[1].dependsOn[2]",
+        "\"missing\""
+    ));
+    assert!(has_warning(
+        &c,
+        "$.dependencies[1].dependsOn[3]",
+        "not a number"
+    ));
     assert!(
-        !c.warnings.iter().any(|w| w.message.contains("svc") || w.message.contains("\"f\"")),
+        !c.warnings
+            .iter()
+            .any(|w| w.message.contains("svc") || w.message.contains("\"f\"")),
         "services and files are known refs: {:?}",
         c.warnings
     );
@@ -213,7 +263,10 @@ fn cyclonedx_without_subject_edges_takes_roots_as_direct() {
         .collect();
     assert_eq!(direct, vec!["pkg:cargo/x@1"]);
     assert!(c.subject.is_none());
-    let (_, c) = read_ok("b.json", r#"{"bomFormat":"CycloneDX","specVersion":"1.4","components":{}}"#);
+    let (_, c) = read_ok(
+        "b.json",
+        r#"{"bomFormat":"CycloneDX","specVersion":"1.4","components":{}}"#,
+    );
     assert!(has_warning(&c, "$.components", "must be an array"));
     let (_, c) = read_ok("b.json", r#"{"specVersion":"1.4","components":[]}"#);
     assert!(has_warning(&c, "$.bomFormat", "missing"));
@@ -304,17 +357,32 @@ fn cyclonedx_xml_converts_lists_scalars_and_text() {
     let (doc, w) = to_json(DocKind::CycloneDxXml, xml).unwrap();
     assert!(w.is_empty(), "{w:?}");
     assert_eq!(doc["version"], 2);
-    assert_eq!(doc["metadata"]["supplier"]["url"], serde_json::json!(["https://s"]));
+    assert_eq!(
+        doc["metadata"]["supplier"]["url"],
+        serde_json::json!(["https://s"])
+    );
     assert_eq!(doc["metadata"]["supplier"]["contact"][0]["email"], "a@s");
     assert_eq!(doc["metadata"]["tools"]["components"][0]["name"], "t");
     let c = &doc["components"][0];
-    assert_eq!(c["licenses"], serde_json::json!([{"expression": "MIT OR 0BSD"}]));
+    assert_eq!(
+        c["licenses"],
+        serde_json::json!([{"expression": "MIT OR 0BSD"}])
+    );
     assert_eq!(c["externalReferences"][0]["url"], "https://git");
-    assert_eq!(c["properties"], serde_json::json!([{"name": "k", "value": "v"}]));
+    assert_eq!(
+        c["properties"],
+        serde_json::json!([{"name": "k", "value": "v"}])
+    );
     assert_eq!(c["evidence"]["occurrences"][0]["line"], 4);
-    assert_eq!(c["evidence"]["copyright"], serde_json::json!([{"text": "(c) me"}]));
+    assert_eq!(
+        c["evidence"]["copyright"],
+        serde_json::json!([{"text": "(c) me"}])
+    );
     assert_eq!(doc["services"][0]["authenticated"], true);
-    assert_eq!(doc["services"][0]["endpoints"], serde_json::json!(["https://e"]));
+    assert_eq!(
+        doc["services"][0]["endpoints"],
+        serde_json::json!(["https://e"])
+    );
     let errors = crate::validate(crate::Schema::CycloneDx("1.6"), &doc, 10);
     assert!(errors.is_empty(), "{errors:?}");
 }
@@ -366,7 +434,11 @@ fn spdx_json_packages_relationships_and_subject() {
     );
     let a = m["pkg:golang/example.com/a@v1.0"];
     assert_eq!(a.ecosystem, Ecosystem::Go);
-    assert_eq!(a.licenses, vec!["MIT"], "concluded when declared is NOASSERTION");
+    assert_eq!(
+        a.licenses,
+        vec!["MIT"],
+        "concluded when declared is NOASSERTION"
+    );
     assert_eq!(a.hashes.len(), 1);
     assert_eq!(a.dependencies, vec!["pkg:generic/b@2"]);
     assert!(a.direct);
@@ -379,15 +451,26 @@ fn spdx_json_packages_relationships_and_subject() {
     assert!(cc.direct);
     let s = c.subject.as_ref().unwrap();
     assert_eq!(s.name, "product");
-    assert_eq!(s.dependencies, vec!["pkg:generic/c@3", "pkg:golang/example.com/a@v1.0"]);
+    assert_eq!(
+        s.dependencies,
+        vec!["pkg:generic/c@3", "pkg:golang/example.com/a@v1.0"]
+    );
     assert_eq!(c.unresolved.len(), 1);
     assert_eq!(c.unresolved[0].0, "$.packages[4]");
     assert!(has_warning(&c, "$.packages[1].checksums[2]", "CRC"));
     assert!(!c.warnings.iter().any(|w| w.message.contains("BLAKE3")));
     assert!(has_warning(&c, "$.packages[5].SPDXID", "missing"));
-    assert!(has_warning(&c, "$.relationships[4].relatedSpdxElement", "SPDXRef-gone"));
+    assert!(has_warning(
+        &c,
+        "$.relationships[4].relatedSpdxElement",
+        "SPDXRef-gone"
+    ));
     assert!(!c.warnings.iter().any(|w| w.message.contains("DocumentRef")));
-    assert!(!c.warnings.iter().any(|w| w.message.contains("SPDXRef-file")));
+    assert!(
+        !c.warnings
+            .iter()
+            .any(|w| w.message.contains("SPDXRef-file"))
+    );
 }
 
 const TV: &str = "SPDXVersion: SPDX-2.2
@@ -441,7 +524,10 @@ Relationship: broken
 fn spdx_tag_value_converts_to_json_and_reads() {
     let (doc, w) = to_json(DocKind::SpdxTagValue, TV).unwrap();
     assert_eq!(doc["comment"], "two\nlines");
-    assert_eq!(doc["creationInfo"]["creators"], serde_json::json!(["Tool: x"]));
+    assert_eq!(
+        doc["creationInfo"]["creators"],
+        serde_json::json!(["Tool: x"])
+    );
     let top = &doc["packages"][0];
     assert_eq!(top["filesAnalyzed"], true);
     assert_eq!(top["hasFiles"], serde_json::json!(["SPDXRef-main"]));
@@ -450,10 +536,20 @@ fn spdx_tag_value_converts_to_json_and_reads() {
         serde_json::json!(["./a", "./b"])
     );
     assert_eq!(doc["files"][0]["checksums"][0]["algorithm"], "SHA1");
-    assert_eq!(doc["packages"][1]["externalRefs"][0]["comment"], "the Debian package");
-    assert_eq!(doc["hasExtractedLicensingInfos"][0]["extractedText"], "Some\nlicence text");
+    assert_eq!(
+        doc["packages"][1]["externalRefs"][0]["comment"],
+        "the Debian package"
+    );
+    assert_eq!(
+        doc["hasExtractedLicensingInfos"][0]["extractedText"],
+        "Some\nlicence text"
+    );
     assert_eq!(doc["relationships"][1]["comment"], "linked");
-    let lines_of = |needle: &str| w.iter().find(|w| w.message.contains(needle)).and_then(|w| w.line);
+    let lines_of = |needle: &str| {
+        w.iter()
+            .find(|w| w.message.contains(needle))
+            .and_then(|w| w.line)
+    };
     assert_eq!(lines_of("maybe"), Some(33));
     assert_eq!(lines_of("Bogus"), Some(34));
     assert_eq!(lines_of("UnknownTag"), Some(35));
@@ -510,7 +606,14 @@ fn kept(list: &[Component]) -> Kept {
             d.sort();
             (
                 c.purl.clone(),
-                (c.name.clone(), c.version.clone(), c.licenses.clone(), h, d, c.direct),
+                (
+                    c.name.clone(),
+                    c.version.clone(),
+                    c.licenses.clone(),
+                    h,
+                    d,
+                    c.direct,
+                ),
             )
         })
         .collect()
@@ -519,7 +622,12 @@ fn kept(list: &[Component]) -> Kept {
 fn all_formats() -> Vec<(Format, CdxVersion)> {
     let mut v = Vec::new();
     for f in [Format::CycloneDxJson, Format::CycloneDxXml] {
-        for cv in [CdxVersion::V1_4, CdxVersion::V1_5, CdxVersion::V1_6, CdxVersion::V1_7] {
+        for cv in [
+            CdxVersion::V1_4,
+            CdxVersion::V1_5,
+            CdxVersion::V1_6,
+            CdxVersion::V1_7,
+        ] {
             v.push((f, cv));
         }
     }
@@ -575,10 +683,20 @@ fn round_trip_keeps_components_licences_hashes_and_edges_in_every_format() {
 #[test]
 fn written_xml_converts_to_the_written_json() {
     let comps = sample();
-    for v in [CdxVersion::V1_4, CdxVersion::V1_5, CdxVersion::V1_6, CdxVersion::V1_7] {
-        let mut json: Value = serde_json::from_str(&write_as(&comps, Format::CycloneDxJson, v)).unwrap();
+    for v in [
+        CdxVersion::V1_4,
+        CdxVersion::V1_5,
+        CdxVersion::V1_6,
+        CdxVersion::V1_7,
+    ] {
+        let mut json: Value =
+            serde_json::from_str(&write_as(&comps, Format::CycloneDxJson, v)).unwrap();
         json.as_object_mut().unwrap().remove("$schema");
-        let (xml, w) = to_json(DocKind::CycloneDxXml, &write_as(&comps, Format::CycloneDxXml, v)).unwrap();
+        let (xml, w) = to_json(
+            DocKind::CycloneDxXml,
+            &write_as(&comps, Format::CycloneDxXml, v),
+        )
+        .unwrap();
         assert!(w.is_empty(), "{w:?}");
         assert_eq!(xml, json, "CycloneDX {v}");
         let schema = crate::Schema::for_document(&xml).unwrap();
@@ -590,14 +708,21 @@ fn written_xml_converts_to_the_written_json() {
 #[test]
 fn written_tag_value_converts_to_the_written_json() {
     let comps = sample();
-    let json: Value = serde_json::from_str(&write_as(&comps, Format::SpdxJson, CdxVersion::V1_6)).unwrap();
+    let json: Value =
+        serde_json::from_str(&write_as(&comps, Format::SpdxJson, CdxVersion::V1_6)).unwrap();
     let (tv, w) = to_json(
         DocKind::SpdxTagValue,
         &write_as(&comps, Format::SpdxTagValue, CdxVersion::V1_6),
     )
     .unwrap();
     assert!(w.is_empty(), "{w:?}");
-    for key in ["packages", "relationships", "hasExtractedLicensingInfos", "creationInfo", "name"] {
+    for key in [
+        "packages",
+        "relationships",
+        "hasExtractedLicensingInfos",
+        "creationInfo",
+        "name",
+    ] {
         assert_eq!(tv[key], json[key], "{key}");
     }
     let errors = crate::validate(crate::Schema::Spdx23, &tv, 10);
