@@ -62,6 +62,9 @@ pub fn run(ctx: &Ctx, args: InventoryArgs) -> anyhow::Result<ExitCode> {
         None => out!("{text}"),
     }
     if !ctx.quiet {
+        for w in &inv.warnings {
+            eprintln!("warning: {w}");
+        }
         for e in &inv.errors {
             eprintln!("error: {e}");
         }
@@ -80,12 +83,14 @@ fn json_doc(args: &InventoryArgs, inv: &Inventory) -> anyhow::Result<String> {
             "direct": inv.components.iter().filter(|c| c.direct).count(),
             "unresolved": inv.unresolved.len(),
             "errors": inv.errors.len(),
+            "warnings": inv.warnings.len(),
         },
         "files": inv.files,
         "components": inv.components,
         "unresolved": inv.unresolved,
         "superseded": inv.superseded,
         "errors": inv.errors,
+        "warnings": inv.warnings,
     });
     let mut s = serde_json::to_string_pretty(&doc)?;
     s.push('\n');

@@ -62,12 +62,14 @@ pub fn json(r: &ScanReport) -> anyhow::Result<String> {
             "unevaluated": r.matches.unevaluated.len(),
             "unresolved": r.inventory.unresolved.len(),
             "errors": r.inventory.errors.len(),
+            "warnings": r.inventory.warnings.len(),
         },
         "files": r.inventory.files,
         "findings": f,
         "unevaluated": r.matches.unevaluated,
         "unresolved": r.inventory.unresolved,
         "errors": r.inventory.errors,
+        "warnings": r.inventory.warnings,
     });
     let mut s = serde_json::to_string_pretty(&doc)?;
     s.push('\n');

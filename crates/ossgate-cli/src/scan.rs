@@ -120,6 +120,9 @@ pub fn run(ctx: &Ctx, args: ScanArgs) -> anyhow::Result<ExitCode> {
         None => out!("{text}"),
     }
     if !ctx.quiet {
+        for w in &inventory.warnings {
+            eprintln!("warning: {w}");
+        }
         for e in &inventory.errors {
             eprintln!("error: {e}");
         }

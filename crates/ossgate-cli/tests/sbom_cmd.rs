@@ -5,6 +5,7 @@ mod common;
 
 use common::{Env, repo_root, text};
 use serde_json::Value;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 fn data() -> Option<PathBuf> {
@@ -26,12 +27,12 @@ fn data() -> Option<PathBuf> {
 
 /// (--format, --spec-version, file suffix) of every output ossgate writes.
 const OUTPUTS: &[(&str, &str, &str)] = &[
-    ("cyclonedx-json", "1.4", "cdx-1.4.json"),
-    ("cyclonedx-json", "1.5", "cdx-1.5.json"),
+    ("cyclonedx-json", "1.4", "v1.4.cdx.json"),
+    ("cyclonedx-json", "1.5", "v1.5.cdx.json"),
     ("cyclonedx-json", "1.6", "cdx.json"),
-    ("cyclonedx-json", "1.7", "cdx-1.7.json"),
+    ("cyclonedx-json", "1.7", "v1.7.cdx.json"),
     ("cyclonedx-xml", "1.6", "cdx.xml"),
-    ("cyclonedx-xml", "1.7", "cdx-1.7.xml"),
+    ("cyclonedx-xml", "1.7", "v1.7.cdx.xml"),
     ("spdx-json", "1.6", "spdx.json"),
     ("spdx-tag-value", "1.6", "spdx"),
 ];
@@ -154,6 +155,34 @@ fn every_input_gives_schema_valid_reproducible_sboms() {
             if !thorough {
                 continue;
             }
+            // Read back as an inventory input: the same components, with the same edges.
+            let (code, back) = env.json(&["inventory", file.to_str().unwrap(), "-f", "json"]);
+            assert_eq!(code, 0, "{name} {format} {version}: {}", back["errors"]);
+            let edges = |v: &Value| -> BTreeSet<(String, String)> {
+                v["components"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .flat_map(|c| {
+                        let from = c["purl"].as_str().unwrap().to_string();
+                        c["dependencies"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .map(move |d| (from.clone(), d.as_str().unwrap().to_string()))
+                    })
+                    .collect()
+            };
+            let purl_set = |v: &Value| -> BTreeSet<String> {
+                v["components"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c["purl"].as_str().unwrap().to_string())
+                    .collect()
+            };
+            assert_eq!(purl_set(&back), purl_set(&inv), "{name} {format} {version}");
+            assert_eq!(edges(&back), edges(&inv), "{name} {format} {version}");
             // --reproducible: the same input gives the same bytes.
             let again = out.path().join(format!("again.{suffix}"));
             write(&env, &input, format, version, &again);

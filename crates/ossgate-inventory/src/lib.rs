@@ -38,6 +38,9 @@ pub struct Unresolved {
 pub struct Extracted {
     pub components: Vec<Component>,
     pub unresolved: Vec<Unresolved>,
+    /// Problems that did not stop reading (an SBOM that violates its specification), each with
+    /// the file and, where known, the line.
+    pub warnings: Vec<ExtractError>,
 }
 
 /// A file that could not be read.
@@ -107,6 +110,8 @@ pub struct Inventory {
     pub components: Vec<Component>,
     pub files: Vec<FileSummary>,
     pub errors: Vec<ExtractError>,
+    /// Problems in files that were still read (see [`Extracted::warnings`]).
+    pub warnings: Vec<ExtractError>,
     pub unresolved: Vec<Unresolved>,
     /// Manifests not read because a lockfile covers them.
     pub superseded: Vec<Superseded>,
@@ -281,6 +286,7 @@ pub fn collect(path: &Path, opts: &Options) -> Result<Inventory, ExtractError> {
                 });
                 all.extend(ex.components);
                 inv.unresolved.extend(ex.unresolved);
+                inv.warnings.extend(ex.warnings);
             }
             Err(e) => inv.errors.push(e),
         }

@@ -174,6 +174,7 @@ impl Extractor for CargoToml {
         Ok(Extracted {
             components,
             unresolved: out.unresolved,
+            ..Extracted::default()
         })
     }
 }

@@ -82,6 +82,7 @@ impl Extractor for GemfileLock {
         let mut out = Extracted {
             components: Vec::with_capacity(lock.specs.len()),
             unresolved: lock.unresolved,
+            ..Extracted::default()
         };
         for (i, s) in lock.specs.iter().enumerate() {
             let mut c = Component::with_purl(

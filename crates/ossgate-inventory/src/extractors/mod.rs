@@ -43,6 +43,7 @@ mod python;
 mod rebar_lock;
 mod renv_lock;
 mod requirements;
+mod sbom_doc;
 mod setup_py;
 mod stack_lock;
 mod swift_resolved;
@@ -104,6 +105,7 @@ pub fn registry() -> Vec<Box<dyn Extractor>> {
         Box::new(pyproject_toml::PyprojectToml),
         Box::new(setup_py::SetupPy),
         Box::new(gemspec::Gemspec),
+        Box::new(sbom_doc::SbomDocument),
     ]
 }
 
@@ -203,6 +205,11 @@ pub const FORMATS: &[(&str, &str, &str)] = &[
     ),
     ("dpkg-status", "var/lib/dpkg/status", "Debian, Ubuntu"),
     ("apk-installed", "lib/apk/db/installed", "Alpine"),
+    (
+        "sbom",
+        "CycloneDX 1.2-1.7 JSON/XML (bom.json, bom.xml, *.cdx.json, *.cdx.xml), SPDX 2.2/2.3 JSON and tag-value (*.spdx.json, *.spdx)",
+        "any (by purl)",
+    ),
 ];
 
 pub(crate) fn file_name(path: &std::path::Path) -> &str {

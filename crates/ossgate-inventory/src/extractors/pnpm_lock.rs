@@ -68,6 +68,7 @@ impl Extractor for PnpmLock {
         Ok(Extracted {
             components: out.finish(),
             unresolved: out.unresolved,
+            ..Extracted::default()
         })
     }
 }

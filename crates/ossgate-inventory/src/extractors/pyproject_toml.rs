@@ -572,6 +572,7 @@ impl Declared {
         Extracted {
             components: self.components,
             unresolved: self.unresolved,
+            ..Extracted::default()
         }
     }
 }

@@ -62,7 +62,7 @@ struct Reader<'a> {
     out: SbomContents,
     /// bom-ref → what it names, and the path that declared it.
     refs: HashMap<String, (Node, String)>,
-    /// purl → component, for documents that refer by purl.
+    /// purl → component, for documents that refer by purl (built when first needed).
     purls: HashMap<String, usize>,
     /// Per component: nested inside another component.
     nested: Vec<bool>,
@@ -153,7 +153,6 @@ impl Reader<'_> {
                 match self.component(obj, &p, false) {
                     Some(c) => {
                         let idx = self.out.components.len();
-                        self.purls.entry(c.purl.clone()).or_insert(idx);
                         self.out.components.push(c);
                         self.nested.push(nested);
                         Node::Component(idx)
@@ -313,6 +312,12 @@ impl Reader<'_> {
     fn lookup(&mut self, r: &str, path: &str) -> Option<Node> {
         if let Some((node, _)) = self.refs.get(r) {
             return Some(*node);
+        }
+        if self.purls.is_empty() {
+            // Built on the first miss only: most documents refer by bom-ref alone.
+            for (i, c) in self.out.components.iter().enumerate() {
+                self.purls.entry(c.purl.clone()).or_insert(i);
+            }
         }
         if let Some(&i) = self.purls.get(r) {
             return Some(Node::Component(i));

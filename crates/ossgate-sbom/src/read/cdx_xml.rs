@@ -198,11 +198,9 @@ impl Conv<'_> {
                 || (name == "url" && ENTITY_PARENTS.contains(&el.name.as_str()))
                 || (name == "identity" && el.name == "evidence");
             if group.len() == 1 && !always_array {
-                self.lines.insert(child_path.clone(), group[0].line);
                 let v = self.value(group[0], &child_path, &el.name);
                 obj.insert(name.to_string(), v);
             } else {
-                self.lines.insert(child_path.clone(), group[0].line);
                 let items = group
                     .iter()
                     .enumerate()
@@ -238,7 +236,6 @@ impl Conv<'_> {
                         } else {
                             let mut m = Map::new();
                             let lp = format!("{p}.license");
-                            self.lines.insert(lp.clone(), c.line);
                             let mut inner = Map::new();
                             self.fill_object(&mut inner, c, &lp, false);
                             m.insert(c.name.clone(), Value::Object(inner));

@@ -522,6 +522,7 @@ pub(crate) fn opt_array<'a>(
 }
 
 /// A component's identity.
+#[derive(Debug)]
 pub(crate) struct Ident {
     pub ecosystem: Ecosystem,
     pub name: String,

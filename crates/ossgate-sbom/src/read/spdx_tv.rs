@@ -237,7 +237,6 @@ impl Builder {
                 m.insert("name".into(), Value::String(v));
                 self.packages.push(m);
                 self.lines.insert(format!("$.packages[{i}]"), e.line);
-                self.lines.insert(format!("$.packages[{i}].name"), e.line);
                 self.last_package = Some(i);
                 return Section::Package(i);
             }
@@ -320,7 +319,7 @@ impl Builder {
             _ => {}
         }
         match section {
-            Section::Document => self.set(Target::Document, DOCUMENT_TAGS, e, "$"),
+            Section::Document => self.set(Target::Document, DOCUMENT_TAGS, e),
             Section::Package(i) => {
                 if e.tag == "ExternalRefComment" {
                     let last = self.packages[i]
@@ -339,31 +338,16 @@ impl Builder {
                         ),
                     }
                 } else {
-                    self.set(
-                        Target::Package(i),
-                        PACKAGE_TAGS,
-                        e,
-                        &format!("$.packages[{i}]"),
-                    );
+                    self.set(Target::Package(i), PACKAGE_TAGS, e);
                 }
             }
             Section::File(i) => {
-                self.set(Target::File(i), FILE_TAGS, e, &format!("$.files[{i}]"));
+                self.set(Target::File(i), FILE_TAGS, e);
             }
             Section::Snippet(i) => {
-                self.set(
-                    Target::Snippet(i),
-                    SNIPPET_TAGS,
-                    e,
-                    &format!("$.snippets[{i}]"),
-                );
+                self.set(Target::Snippet(i), SNIPPET_TAGS, e);
             }
-            Section::License(i) => self.set(
-                Target::License(i),
-                LICENSE_TAGS,
-                e,
-                &format!("$.hasExtractedLicensingInfos[{i}]"),
-            ),
+            Section::License(i) => self.set(Target::License(i), LICENSE_TAGS, e),
             Section::Annotation(i) => {
                 let (m, target) = &mut self.annotations[i];
                 match e.tag {
@@ -443,7 +427,7 @@ impl Builder {
     }
 
     /// Sets a tag of the current element.
-    fn set(&mut self, t: Target, tags: &[(&str, &str, Kind)], e: &Entry, path: &str) {
+    fn set(&mut self, t: Target, tags: &[(&str, &str, Kind)], e: &Entry) {
         if e.tag == "SPDXID" && !matches!(t, Target::Snippet(_) | Target::License(_)) {
             if let (Target::File(_), Some(p)) = (t, self.last_package) {
                 push_list(
@@ -452,28 +436,26 @@ impl Builder {
                     Value::String(e.value.clone()),
                 );
             }
-            self.lines.insert(format!("{path}.SPDXID"), e.line);
             self.object(t)
                 .insert("SPDXID".into(), Value::String(e.value.clone()));
             return;
         }
         let Some(&(_, key, kind)) = tags.iter().find(|(tag, _, _)| *tag == e.tag) else {
             self.w.push(
-                path,
+                t.path(),
                 Some(e.line),
                 format!("unknown tag {:?} here; ignored", e.tag),
             );
             return;
         };
-        let field_path = format!("{path}.{key}");
-        self.lines.entry(field_path.clone()).or_insert(e.line);
+        let field_path = || format!("{}.{key}", t.path());
         let v = e.value.clone();
         let value = match kind {
             Kind::Str => {
                 let obj = self.object(t);
                 if obj.contains_key(key) {
                     self.w.push(
-                        field_path,
+                        field_path(),
                         Some(e.line),
                         format!("{} is given twice; the last is kept", e.tag),
                     );
@@ -488,7 +470,7 @@ impl Builder {
                     "false" => Value::Bool(false),
                     _ => {
                         self.w.push(
-                            field_path,
+                            field_path(),
                             Some(e.line),
                             format!("{} must be true or false, not {v:?}", e.tag),
                         );
@@ -504,7 +486,7 @@ impl Builder {
                 }
                 None => {
                     self.w.push(
-                        field_path,
+                        field_path(),
                         Some(e.line),
                         format!("{} {v:?} is not `ALGORITHM: VALUE`", e.tag),
                     );
@@ -521,7 +503,7 @@ impl Builder {
                     }),
                     _ => {
                         self.w.push(
-                            field_path,
+                            field_path(),
                             Some(e.line),
                             format!("ExternalRef {v:?} is not `CATEGORY TYPE LOCATOR`"),
                         );
@@ -579,7 +561,7 @@ impl Builder {
                     }),
                     _ => {
                         self.w.push(
-                            field_path,
+                            field_path(),
                             Some(e.line),
                             format!("{} {v:?} is not `START:END`", e.tag),
                         );
@@ -636,6 +618,19 @@ enum Target {
     File(usize),
     Snippet(usize),
     License(usize),
+}
+
+impl Target {
+    /// The JSON path of the element.
+    fn path(self) -> String {
+        match self {
+            Target::Document => "$".into(),
+            Target::Package(i) => format!("$.packages[{i}]"),
+            Target::File(i) => format!("$.files[{i}]"),
+            Target::Snippet(i) => format!("$.snippets[{i}]"),
+            Target::License(i) => format!("$.hasExtractedLicensingInfos[{i}]"),
+        }
+    }
 }
 
 fn push_list(obj: &mut Map<String, Value>, key: &str, v: Value) {
