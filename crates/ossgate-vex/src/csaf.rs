@@ -455,7 +455,7 @@ pub fn write(statements: &[Statement], opts: &WriteOptions) -> Value {
                 }
                 let text = match (&s.impact_statement, s.justification) {
                     (Some(t), _) => Some(t.clone()),
-                    (None, None) => Some("No justification was given by the source.".to_string()),
+                    (None, None) => Some(crate::NO_JUSTIFICATION.to_string()),
                     (None, Some(_)) => None,
                 };
                 if let Some(text) = text {
@@ -474,7 +474,7 @@ pub fn write(statements: &[Statement], opts: &WriteOptions) -> Value {
                 (Some(a), _) => Some(("mitigation", a.clone())),
                 (None, Status::Affected) => Some((
                     "none_available",
-                    "No action statement was given by the source.".to_string(),
+                    crate::NO_ACTION.to_string(),
                 )),
                 _ => None,
             };

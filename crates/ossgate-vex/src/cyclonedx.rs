@@ -109,7 +109,12 @@ fn index_components(doc: &Value) -> HashMap<String, (String, Option<String>)> {
             return;
         }
         for c in items {
-            let Some(id) = component_id(c) else { continue };
+            let Some(mut id) = component_id(c) else { continue };
+            // ossgate writes a nested component without purl or CPE with the bom-ref
+            // `product|component`: its identifier is the part after the product.
+            if let Some(rest) = top.and_then(|t| id.strip_prefix(t)).and_then(|r| r.strip_prefix('|')) {
+                id = rest.to_string();
+            }
             if let Some(r) = c.get("bom-ref").and_then(Value::as_str) {
                 out.entry(r.to_string())
                     .or_insert_with(|| (id.clone(), top.map(str::to_string)));
@@ -305,7 +310,7 @@ pub fn read(doc: &Value, file: &str) -> Result<Document, ReadError> {
                     status,
                     justification: justification.filter(|_| status == Status::NotAffected),
                     impact_statement: impact,
-                    action_statement: action.clone().filter(|_| status == Status::Affected),
+                    action_statement: action.clone(),
                     notes,
                     author: author.clone(),
                     timestamp: time,
@@ -448,7 +453,12 @@ pub fn write(statements: &[Statement], opts: &WriteOptions) -> Value {
             "affects".into(),
             Value::Array(refs.into_iter().map(|r| json!({"ref": r})).collect()),
         );
-        vulns.push(Value::Object(v));
+        // Identical entries (a source listing one product twice) are written once: the schema
+        // wants them unique.
+        let v = Value::Object(v);
+        if !vulns.contains(&v) {
+            vulns.push(v);
+        }
     }
     let components: Vec<Value> = top
         .into_iter()

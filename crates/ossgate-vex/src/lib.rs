@@ -55,6 +55,13 @@ pub use model::{Document, Format, Justification, Statement, Status, WriteOptions
 use serde_json::Value;
 use std::path::Path;
 
+/// What writers put where a format requires a reason the statement does not have (OpenVEX and
+/// CSAF require one for not_affected).
+pub const NO_JUSTIFICATION: &str = "No justification was given by the source.";
+/// What writers put where a format requires an action statement the statement does not have
+/// (OpenVEX and CSAF require one for affected).
+pub const NO_ACTION: &str = "No action statement was given by the source.";
+
 /// A document that cannot be read, with where and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{file}{}: {message}", if path.is_empty() { String::new() } else { format!(" at {path}") })]

@@ -21,6 +21,67 @@ use serde_json::{Map, Value, json};
 
 pub const CONTEXT: &str = "https://openvex.dev/ns/v0.2.0";
 
+/// OpenVEX requires product ids to be IRIs. An identifier that is neither a purl, a CPE nor an
+/// IRI (a CycloneDX bom-ref, a CSAF product name) is written as this prefix followed by the
+/// identifier percent-encoded, and read back to the identifier.
+pub const OTHER_PREFIX: &str = "urn:ossgate:product:";
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = b.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match (b[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(v)) => {
+                out.push(v);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Whether `s` looks like an absolute IRI: a scheme, a colon, and no spaces or characters IRIs
+/// exclude.
+fn is_iri(s: &str) -> bool {
+    let Some((scheme, rest)) = s.split_once(':') else { return false };
+    let mut chars = scheme.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        && !rest.is_empty()
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control() || "<>\"{}|\\^`".contains(c))
+}
+
+/// The OpenVEX object for a product or subcomponent identifier.
+fn component_json(id: &str) -> Value {
+    match crate::product::ProductId::parse(id) {
+        crate::product::ProductId::Cpe(_) if id.starts_with("cpe:2.3:") => {
+            json!({"identifiers": {"cpe23": id}})
+        }
+        crate::product::ProductId::Cpe(_) => json!({"identifiers": {"cpe22": id}}),
+        crate::product::ProductId::Purl(_) => json!({"@id": id}),
+        crate::product::ProductId::Other(_) if is_iri(id) => json!({"@id": id}),
+        crate::product::ProductId::Other(_) => json!({"@id": format!("{OTHER_PREFIX}{}", percent_encode(id))}),
+    }
+}
+
 /// The id of a product or subcomponent object (or a plain string in 0.0.x).
 fn product_id(r: &Reader, v: &Value, path: &str) -> Result<String, ReadError> {
     if let Some(s) = v.as_str() {
@@ -29,7 +90,10 @@ fn product_id(r: &Reader, v: &Value, path: &str) -> Result<String, ReadError> {
     if !v.is_object() {
         return Err(r.err(path, "expected a product object or string"));
     }
-    let id = r.opt_str(v, "@id", path)?;
+    let id = r.opt_str(v, "@id", path)?.map(|id| match id.strip_prefix(OTHER_PREFIX) {
+        Some(rest) => percent_decode(rest),
+        None => id,
+    });
     let ids = v.get("identifiers");
     let ident = |k: &str| ids.and_then(|i| i.get(k)).and_then(Value::as_str);
     // The @id is the product when it is an identifier we can match; otherwise prefer the
@@ -196,8 +260,10 @@ pub fn statement_json(s: &Statement) -> Value {
     if let Some(d) = &s.description {
         vuln.insert("description".into(), json!(d));
     }
-    let mut product = Map::new();
-    product.insert("@id".into(), json!(s.product));
+    let mut product = match component_json(&s.product) {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
     let mut subs: Vec<&String> = Vec::new();
     for x in &s.subcomponents {
         if !subs.contains(&x) {
@@ -207,7 +273,7 @@ pub fn statement_json(s: &Statement) -> Value {
     if !subs.is_empty() {
         product.insert(
             "subcomponents".into(),
-            Value::Array(subs.iter().map(|x| json!({"@id": x})).collect()),
+            Value::Array(subs.iter().map(|x| component_json(x)).collect()),
         );
     }
     let mut o = Map::new();
@@ -223,7 +289,7 @@ pub fn statement_json(s: &Statement) -> Value {
     let impact = match (&s.impact_statement, s.status, s.justification) {
         (Some(i), _, _) => Some(i.clone()),
         // OpenVEX requires a reason for not_affected; say plainly that none was given.
-        (None, Status::NotAffected, None) => Some("No justification was given by the source.".into()),
+        (None, Status::NotAffected, None) => Some(crate::NO_JUSTIFICATION.into()),
         _ => None,
     };
     if let Some(i) = impact {
@@ -231,7 +297,7 @@ pub fn statement_json(s: &Statement) -> Value {
     }
     let action = match (&s.action_statement, s.status) {
         (Some(a), _) => Some(a.clone()),
-        (None, Status::Affected) => Some("No action statement was given by the source.".into()),
+        (None, Status::Affected) => Some(crate::NO_ACTION.into()),
         _ => None,
     };
     if let Some(a) = action {
