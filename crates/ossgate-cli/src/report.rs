@@ -359,7 +359,12 @@ pub fn markdown(r: &ScanReport) -> String {
         out.push('\n');
         for c in rows {
             out.push_str("| ");
-            out.push_str(&c.iter().map(|s| md_escape(s)).collect::<Vec<_>>().join(" | "));
+            out.push_str(
+                &c.iter()
+                    .map(|s| md_escape(s))
+                    .collect::<Vec<_>>()
+                    .join(" | "),
+            );
             out.push_str(" |\n");
         }
     }

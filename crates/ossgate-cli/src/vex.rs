@@ -208,8 +208,12 @@ fn statement_to_row(s: &Statement, source: &str) -> VexRow {
 
 /// A stored row as a statement; its source is `store`, or `store: FILE` for imported rows.
 pub fn row_to_statement(r: &VexRow) -> anyhow::Result<Statement> {
-    let status = Status::parse(&r.status)
-        .with_context(|| format!("store: VEX statement {} has unknown status {:?}", r.id, r.status))?;
+    let status = Status::parse(&r.status).with_context(|| {
+        format!(
+            "store: VEX statement {} has unknown status {:?}",
+            r.id, r.status
+        )
+    })?;
     Ok(Statement {
         vulnerability: r.vulnerability.clone(),
         aliases: r.aliases.clone(),
@@ -248,7 +252,8 @@ fn build_statement(a: &SetArgs) -> anyhow::Result<Statement> {
     s.notes = a.notes.clone();
     s.author = Some(a.author.clone().unwrap_or_else(default_author));
     s.timestamp = Some(match &a.timestamp {
-        Some(t) => ossgate_vex::parse_time(t).with_context(|| format!("--timestamp {t:?} is not an RFC 3339 time"))?,
+        Some(t) => ossgate_vex::parse_time(t)
+            .with_context(|| format!("--timestamp {t:?} is not an RFC 3339 time"))?,
         None => jiff::Timestamp::now(),
     });
     if let Some(why) = s.incomplete() {
@@ -261,11 +266,15 @@ fn build_statement(a: &SetArgs) -> anyhow::Result<Statement> {
 /// in the file as it is, and writes it atomically.
 fn append_to_file(path: &Path, s: &Statement) -> anyhow::Result<()> {
     let doc = if path.exists() {
-        let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         let file = path.display().to_string();
         let parsed = ossgate_vex::read_bytes(&bytes, &file)?;
         if parsed.format != Format::OpenVex {
-            bail!("{file} is a {} document; `vex set --file` edits OpenVEX files", parsed.format.name());
+            bail!(
+                "{file} is a {} document; `vex set --file` edits OpenVEX files",
+                parsed.format.name()
+            );
         }
         let mut v: Value = serde_json::from_slice(&bytes)?;
         let now = ossgate_vex::format_time(jiff::Timestamp::now());
@@ -302,7 +311,13 @@ pub fn run(ctx: &Ctx, cmd: VexCommand) -> anyhow::Result<ExitCode> {
                 Some(path) => {
                     append_to_file(path, &s)?;
                     if !ctx.quiet {
-                        eprintln!("{} {} for {} recorded in {}", s.vulnerability, s.status, s.product, path.display());
+                        eprintln!(
+                            "{} {} for {} recorded in {}",
+                            s.vulnerability,
+                            s.status,
+                            s.product,
+                            path.display()
+                        );
                     }
                 }
                 None => {
@@ -342,7 +357,11 @@ pub fn run(ctx: &Ctx, cmd: VexCommand) -> anyhow::Result<ExitCode> {
             let mut store = SqliteStore::open(&ctx.store_path())?;
             store.insert_vex(&rows)?;
             if !ctx.quiet {
-                eprintln!("{} statements imported from {} documents", rows.len(), a.files.len());
+                eprintln!(
+                    "{} statements imported from {} documents",
+                    rows.len(),
+                    a.files.len()
+                );
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -358,7 +377,8 @@ fn log(ctx: &Ctx, a: &LogArgs) -> anyhow::Result<ExitCode> {
         product: None,
     };
     let all = store.vex_log(&filter)?;
-    let current: std::collections::HashSet<i64> = store.vex_current(&filter)?.iter().map(|r| r.id).collect();
+    let current: std::collections::HashSet<i64> =
+        store.vex_current(&filter)?.iter().map(|r| r.id).collect();
     let rows: Vec<&VexRow> = all
         .iter()
         .filter(|r| !a.current || current.contains(&r.id))
@@ -392,28 +412,48 @@ fn log(ctx: &Ctx, a: &LogArgs) -> anyhow::Result<ExitCode> {
                 outln!("no VEX statements recorded");
                 return Ok(ExitCode::SUCCESS);
             }
-            let mut t = Table::new(&["TIME", "AUTHOR", "VULNERABILITY", "PRODUCT", "STATUS", "REASON", "SOURCE"]);
+            let mut t = Table::new(&[
+                "TIME",
+                "AUTHOR",
+                "VULNERABILITY",
+                "PRODUCT",
+                "STATUS",
+                "REASON",
+                "SOURCE",
+            ]);
             for r in rows {
                 let product = if r.subcomponents.is_empty() {
                     r.product.clone()
                 } else {
                     format!("{} > {}", r.product, r.subcomponents.join(", "))
                 };
-                let reason = [r.justification.as_deref(), r.impact_statement.as_deref(), r.action_statement.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join("; ");
+                let reason = [
+                    r.justification.as_deref(),
+                    r.impact_statement.as_deref(),
+                    r.action_statement.as_deref(),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("; ");
                 let status = if current.contains(&r.id) {
                     r.status.clone()
                 } else {
                     format!("{} (superseded)", r.status)
                 };
                 t.row(
-                    [r.timestamp.clone(), r.author.clone(), r.vulnerability.clone(), product, status, reason, r.source.clone()]
-                        .into_iter()
-                        .map(|c| (c, None))
-                        .collect(),
+                    [
+                        r.timestamp.clone(),
+                        r.author.clone(),
+                        r.vulnerability.clone(),
+                        product,
+                        status,
+                        reason,
+                        r.source.clone(),
+                    ]
+                    .into_iter()
+                    .map(|c| (c, None))
+                    .collect(),
                 );
             }
             out!("{}", t.render(false));
@@ -424,7 +464,11 @@ fn log(ctx: &Ctx, a: &LogArgs) -> anyhow::Result<ExitCode> {
 
 /// The statements a scan of `scan_path` applies: the store's current ones, the project's
 /// `.ossgate/vex.openvex.json`, then the `--vex` files (later ones win timestamp ties).
-pub fn gather(store: &SqliteStore, scan_path: &Path, files: &[PathBuf]) -> anyhow::Result<(Vec<Statement>, Vec<String>)> {
+pub fn gather(
+    store: &SqliteStore,
+    scan_path: &Path,
+    files: &[PathBuf],
+) -> anyhow::Result<(Vec<Statement>, Vec<String>)> {
     let mut statements = Vec::new();
     let mut sources = Vec::new();
     let rows = store.vex_current(&VexFilter::default())?;
@@ -437,7 +481,10 @@ pub fn gather(store: &SqliteStore, scan_path: &Path, files: &[PathBuf]) -> anyho
     let root = if scan_path.is_dir() {
         scan_path.to_path_buf()
     } else {
-        scan_path.parent().map(Path::to_path_buf).unwrap_or_default()
+        scan_path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
     };
     let repo = root.join(REPO_FILE);
     let mut docs: Vec<PathBuf> = Vec::new();
@@ -447,7 +494,11 @@ pub fn gather(store: &SqliteStore, scan_path: &Path, files: &[PathBuf]) -> anyho
     docs.extend(files.iter().cloned());
     for f in docs {
         let doc = ossgate_vex::read_file(&f)?;
-        sources.push(format!("{} ({} statements)", f.display(), doc.statements.len()));
+        sources.push(format!(
+            "{} ({} statements)",
+            f.display(),
+            doc.statements.len()
+        ));
         for mut s in doc.statements {
             s.author = s.author.or(doc.author.clone());
             statements.push(s);
@@ -499,7 +550,12 @@ impl VexNote {
         if let Some(j) = self.justification {
             parts.push(j.to_string());
         }
-        parts.extend(self.impact_statement.iter().chain(self.action_statement.iter()).cloned());
+        parts.extend(
+            self.impact_statement
+                .iter()
+                .chain(self.action_statement.iter())
+                .cloned(),
+        );
         if parts.is_empty() {
             "-".into()
         } else {
@@ -525,7 +581,12 @@ pub struct Triage {
 impl Triage {
     /// Findings (shown or suppressed) whose statements disagree.
     pub fn conflicts(&self) -> usize {
-        self.notes.iter().flatten().chain(self.suppressed.iter().map(|(_, n)| n)).filter(|n| !n.conflicts.is_empty()).count()
+        self.notes
+            .iter()
+            .flatten()
+            .chain(self.suppressed.iter().map(|(_, n)| n))
+            .filter(|n| !n.conflicts.is_empty())
+            .count()
     }
 }
 
@@ -561,7 +622,11 @@ fn note(statements: &[Statement], d: &ossgate_vex::Decision) -> VexNote {
 }
 
 /// Applies `statements` to `findings`: returns the findings still shown and the triage.
-pub fn triage(statements: &[Statement], product: Option<&str>, findings: Vec<Finding>) -> (Vec<Finding>, Triage) {
+pub fn triage(
+    statements: &[Statement],
+    product: Option<&str>,
+    findings: Vec<Finding>,
+) -> (Vec<Finding>, Triage) {
     let index = Index::new(statements, product);
     let mut shown = Vec::with_capacity(findings.len());
     let mut t = Triage {
@@ -660,7 +725,10 @@ fn export(ctx: &Ctx, a: ExportArgs) -> anyhow::Result<ExitCode> {
         None => out!("{text}"),
     }
     if !ctx.quiet {
-        let triaged = out.iter().filter(|s| s.status != Status::UnderInvestigation).count();
+        let triaged = out
+            .iter()
+            .filter(|s| s.status != Status::UnderInvestigation)
+            .count();
         eprintln!(
             "{} vulnerabilities for {} ({} triaged, {} under investigation)",
             out.len(),

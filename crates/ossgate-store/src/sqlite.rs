@@ -7,7 +7,8 @@ use std::path::Path;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` counts those applied.
 /// Append only: never edit a migration that has shipped.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 -- Small, hot rows: what matching reads. WITHOUT ROWID keeps them clustered by id.
 CREATE TABLE advisory (
     id          TEXT PRIMARY KEY,
@@ -64,7 +65,8 @@ CREATE TABLE meta (
     value INTEGER NOT NULL
 ) WITHOUT ROWID;
 INSERT INTO meta (key, value) VALUES ('records', 0);
-"#, r#"
+"#,
+    r#"
 -- VEX triage decisions: append only. A later row for the same (vulnerability, product,
 -- subcomponents) supersedes an earlier one; nothing is updated or deleted.
 CREATE TABLE vex_statements (
@@ -85,7 +87,8 @@ CREATE TABLE vex_statements (
 );
 CREATE INDEX vex_key ON vex_statements (vulnerability, product, subcomponents, timestamp_us, id);
 CREATE INDEX vex_product ON vex_statements (product);
-"#];
+"#,
+];
 
 /// The SQLite store.
 pub struct SqliteStore {
@@ -509,7 +512,8 @@ impl AdvisoryStore for SqliteStore {
     }
 }
 
-const VEX_COLUMNS: &str = "id, vulnerability, aliases, product, subcomponents, status, justification,
+const VEX_COLUMNS: &str =
+    "id, vulnerability, aliases, product, subcomponents, status, justification,
     impact_statement, action_statement, notes, author, timestamp, timestamp_us, source";
 
 fn vex_row(r: &rusqlite::Row) -> rusqlite::Result<VexRow> {
@@ -778,14 +782,24 @@ mod tests {
             .unwrap();
         assert_eq!(ids.len(), 4);
         // An older decision recorded later does not supersede a newer one.
-        s.insert_vex(&[vex("CVE-1", "pkg:npm/app@1", "affected", 12)]).unwrap();
+        s.insert_vex(&[vex("CVE-1", "pkg:npm/app@1", "affected", 12)])
+            .unwrap();
         let all = s.vex_log(&VexFilter::default()).unwrap();
         assert_eq!(all.len(), 5, "nothing is deleted");
-        assert_eq!(all.iter().map(|r| r.timestamp_us).collect::<Vec<_>>(), [5, 10, 12, 15, 20]);
+        assert_eq!(
+            all.iter().map(|r| r.timestamp_us).collect::<Vec<_>>(),
+            [5, 10, 12, 15, 20]
+        );
         let cur = s.vex_current(&VexFilter::default()).unwrap();
         let got: Vec<(&str, &str, &str)> = cur
             .iter()
-            .map(|r| (r.vulnerability.as_str(), r.product.as_str(), r.status.as_str()))
+            .map(|r| {
+                (
+                    r.vulnerability.as_str(),
+                    r.product.as_str(),
+                    r.status.as_str(),
+                )
+            })
             .collect();
         assert_eq!(
             got,

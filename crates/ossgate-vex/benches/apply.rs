@@ -34,13 +34,16 @@ fn finding(i: usize) -> Finding {
 
 fn statement(i: usize) -> Statement {
     // Every other statement names a finding's vulnerability; the rest name others.
-    let vuln = if i % 2 == 0 {
+    let vuln = if i.is_multiple_of(2) {
         format!("CVE-2024-{:05}", i)
     } else {
         format!("CVE-2023-{:05}", i)
     };
     let (product, subs) = if i % 4 < 2 {
-        ("pkg:npm/app@2.0.0".to_string(), vec![format!("pkg:npm/lib-{}", i % 2000)])
+        (
+            "pkg:npm/app@2.0.0".to_string(),
+            vec![format!("pkg:npm/lib-{}", i % 2000)],
+        )
     } else {
         (format!("pkg:npm/lib-{}@1.{}.0", i % 2000, i % 7), vec![])
     };
@@ -48,7 +51,11 @@ fn statement(i: usize) -> Statement {
     s.subcomponents = subs;
     s.justification = Some(Justification::VulnerableCodeNotInExecutePath);
     s.timestamp = Some(jiff::Timestamp::from_second(1_700_000_000 + i as i64).unwrap());
-    s.source = if i % 3 == 0 { "store".into() } else { "vex.json".into() };
+    s.source = if i.is_multiple_of(3) {
+        "store".into()
+    } else {
+        "vex.json".into()
+    };
     s
 }
 
@@ -57,14 +64,21 @@ fn bench(c: &mut Criterion) {
     let statements: Vec<Statement> = (0..N).map(statement).collect();
     // The decisions are real: check the expected count once.
     let index = Index::new(&statements, Some("pkg:npm/app@2.0.0"));
-    let decided = findings.iter().filter(|f| index.decide_finding(f).is_some()).count();
+    let decided = findings
+        .iter()
+        .filter(|f| index.decide_finding(f).is_some())
+        .count();
     assert_eq!(decided, N / 2, "every even finding has a statement");
     c.bench_function("apply/10000x10000", |b| {
         b.iter(|| {
             let index = Index::new(black_box(&statements), Some("pkg:npm/app@2.0.0"));
             let n = findings
                 .iter()
-                .filter(|f| index.decide_finding(f).is_some_and(|d| index_winner_suppresses(&statements, d.winner)))
+                .filter(|f| {
+                    index
+                        .decide_finding(f)
+                        .is_some_and(|d| index_winner_suppresses(&statements, d.winner))
+                })
                 .count();
             black_box(n)
         })

@@ -63,7 +63,12 @@ impl<'s> Index<'s> {
             .collect();
         let subs = statements
             .iter()
-            .map(|s| s.subcomponents.iter().map(|x| ProductId::parse(x)).collect())
+            .map(|s| {
+                s.subcomponents
+                    .iter()
+                    .map(|x| ProductId::parse(x))
+                    .collect()
+            })
             .collect();
         let for_release = products
             .iter()
@@ -76,7 +81,12 @@ impl<'s> Index<'s> {
         for (i, s) in statements.iter().enumerate() {
             let mut sub: Vec<&str> = s.subcomponents.iter().map(String::as_str).collect();
             sub.sort_unstable();
-            let k = (s.source.as_str(), key(&s.vulnerability), s.product.as_str(), sub);
+            let k = (
+                s.source.as_str(),
+                key(&s.vulnerability),
+                s.product.as_str(),
+                sub,
+            );
             match newest.get(&k) {
                 Some(&j) if statements[j].timestamp > s.timestamp => superseded[i] = true,
                 Some(&j) => {
@@ -142,7 +152,10 @@ impl<'s> Index<'s> {
         cands.dedup();
         let applying: Vec<(usize, Via)> = cands
             .into_iter()
-            .filter_map(|i| self.applies(i as usize, &component).map(|v| (i as usize, v)))
+            .filter_map(|i| {
+                self.applies(i as usize, &component)
+                    .map(|v| (i as usize, v))
+            })
             .collect();
         let &(winner, via) = applying
             .iter()
@@ -173,7 +186,11 @@ impl<'s> Index<'s> {
 }
 
 /// Decides every finding: one entry per finding, in order.
-pub fn apply(statements: &[Statement], release: Option<&str>, findings: &[Finding]) -> Vec<Option<Decision>> {
+pub fn apply(
+    statements: &[Statement],
+    release: Option<&str>,
+    findings: &[Finding],
+) -> Vec<Option<Decision>> {
     let index = Index::new(statements, release);
     findings.iter().map(|f| index.decide_finding(f)).collect()
 }
@@ -199,7 +216,13 @@ mod tests {
 
     #[test]
     fn a_statement_for_1_2_does_not_apply_to_1_3() {
-        let s = vec![st("CVE-1", "pkg:npm/app@1.2.0", Status::NotAffected, "2024-01-01T00:00:00Z", "store")];
+        let s = vec![st(
+            "CVE-1",
+            "pkg:npm/app@1.2.0",
+            Status::NotAffected,
+            "2024-01-01T00:00:00Z",
+            "store",
+        )];
         let at_12 = Index::new(&s, Some("pkg:npm/app@1.2.0"));
         let d = decide(&at_12, &["CVE-1"], "pkg:npm/lib@2.0.0").unwrap();
         assert_eq!((d.winner, d.via), (0, Via::Release));
@@ -208,25 +231,53 @@ mod tests {
         let unnamed = Index::new(&s, None);
         assert_eq!(decide(&unnamed, &["CVE-1"], "pkg:npm/lib@2.0.0"), None);
         // A statement on the product without version covers every release.
-        let all = vec![st("CVE-1", "pkg:npm/app", Status::NotAffected, "2024-01-01T00:00:00Z", "store")];
-        assert!(decide(&Index::new(&all, Some("pkg:npm/app@1.3.0")), &["CVE-1"], "pkg:npm/lib@2").is_some());
+        let all = vec![st(
+            "CVE-1",
+            "pkg:npm/app",
+            Status::NotAffected,
+            "2024-01-01T00:00:00Z",
+            "store",
+        )];
+        assert!(
+            decide(
+                &Index::new(&all, Some("pkg:npm/app@1.3.0")),
+                &["CVE-1"],
+                "pkg:npm/lib@2"
+            )
+            .is_some()
+        );
     }
 
     #[test]
     fn subcomponents_narrow_a_release_statement() {
-        let mut s = st("CVE-1", "pkg:npm/app@1.2.0", Status::NotAffected, "2024-01-01T00:00:00Z", "f");
+        let mut s = st(
+            "CVE-1",
+            "pkg:npm/app@1.2.0",
+            Status::NotAffected,
+            "2024-01-01T00:00:00Z",
+            "f",
+        );
         s.subcomponents = vec!["pkg:npm/lib".into()];
         let v = vec![s];
         let i = Index::new(&v, Some("pkg:npm/app@1.2.0"));
         assert!(decide(&i, &["CVE-1"], "pkg:npm/lib@2.0.0").is_some());
         assert_eq!(decide(&i, &["CVE-1"], "pkg:npm/other@2.0.0"), None);
         // Without the release, a subcomponent statement does not apply on its own.
-        assert_eq!(decide(&Index::new(&v, None), &["CVE-1"], "pkg:npm/lib@2.0.0"), None);
+        assert_eq!(
+            decide(&Index::new(&v, None), &["CVE-1"], "pkg:npm/lib@2.0.0"),
+            None
+        );
     }
 
     #[test]
     fn component_statements_apply_wherever_the_component_is() {
-        let v = vec![st("GHSA-aaaa", "pkg:npm/lib@2.0.0", Status::NotAffected, "2024-01-01T00:00:00Z", "f")];
+        let v = vec![st(
+            "GHSA-aaaa",
+            "pkg:npm/lib@2.0.0",
+            Status::NotAffected,
+            "2024-01-01T00:00:00Z",
+            "f",
+        )];
         let i = Index::new(&v, Some("pkg:npm/anything@9"));
         let d = decide(&i, &["cve-2", "ghsa-AAAA"], "pkg:npm/lib@2.0.0").unwrap();
         assert_eq!(d.via, Via::Component);
@@ -237,27 +288,71 @@ mod tests {
     #[test]
     fn supersession_within_a_source_and_conflicts_across_sources() {
         let v = vec![
-            st("CVE-1", "pkg:npm/app", Status::UnderInvestigation, "2024-01-01T00:00:00Z", "store"),
-            st("CVE-1", "pkg:npm/app", Status::NotAffected, "2024-02-01T00:00:00Z", "store"),
-            st("CVE-1", "pkg:npm/app", Status::Affected, "2023-06-01T00:00:00Z", "upstream.json"),
+            st(
+                "CVE-1",
+                "pkg:npm/app",
+                Status::UnderInvestigation,
+                "2024-01-01T00:00:00Z",
+                "store",
+            ),
+            st(
+                "CVE-1",
+                "pkg:npm/app",
+                Status::NotAffected,
+                "2024-02-01T00:00:00Z",
+                "store",
+            ),
+            st(
+                "CVE-1",
+                "pkg:npm/app",
+                Status::Affected,
+                "2023-06-01T00:00:00Z",
+                "upstream.json",
+            ),
         ];
         let i = Index::new(&v, Some("pkg:npm/app@1"));
         assert!(i.is_superseded(0));
         assert!(!i.is_superseded(1) && !i.is_superseded(2));
         let d = decide(&i, &["CVE-1"], "pkg:npm/x@1").unwrap();
         assert_eq!(d.winner, 1, "newest wins");
-        assert_eq!(d.conflicts, vec![2], "the older upstream statement disagrees");
+        assert_eq!(
+            d.conflicts,
+            vec![2],
+            "the older upstream statement disagrees"
+        );
         // A newer affected statement from upstream wins, and the store's decision is the conflict.
         let mut v2 = v.clone();
         v2[2].timestamp = Some("2024-03-01T00:00:00Z".parse().unwrap());
-        let d = decide(&Index::new(&v2, Some("pkg:npm/app@1")), &["CVE-1"], "pkg:npm/x@1").unwrap();
+        let d = decide(
+            &Index::new(&v2, Some("pkg:npm/app@1")),
+            &["CVE-1"],
+            "pkg:npm/x@1",
+        )
+        .unwrap();
         assert_eq!((d.winner, d.conflicts), (2, vec![1]));
         // Agreeing statements are no conflict; equal times go to the later one.
         let same = vec![
-            st("CVE-1", "pkg:npm/app", Status::Fixed, "2024-01-01T00:00:00Z", "a"),
-            st("CVE-1", "pkg:npm/app", Status::Fixed, "2024-01-01T00:00:00Z", "b"),
+            st(
+                "CVE-1",
+                "pkg:npm/app",
+                Status::Fixed,
+                "2024-01-01T00:00:00Z",
+                "a",
+            ),
+            st(
+                "CVE-1",
+                "pkg:npm/app",
+                Status::Fixed,
+                "2024-01-01T00:00:00Z",
+                "b",
+            ),
         ];
-        let d = decide(&Index::new(&same, Some("pkg:npm/app@1")), &["CVE-1"], "pkg:npm/x@1").unwrap();
+        let d = decide(
+            &Index::new(&same, Some("pkg:npm/app@1")),
+            &["CVE-1"],
+            "pkg:npm/x@1",
+        )
+        .unwrap();
         assert_eq!((d.winner, d.conflicts.len()), (1, 0));
     }
 }

@@ -70,7 +70,9 @@ fn read_tree(doc: &Value) -> Tree {
         }
     }
     fn branches(t: &mut Tree, v: &Value, depth: usize) {
-        let Some(list) = v.get("branches").and_then(Value::as_array) else { return };
+        let Some(list) = v.get("branches").and_then(Value::as_array) else {
+            return;
+        };
         if depth > 64 {
             return;
         }
@@ -81,7 +83,9 @@ fn read_tree(doc: &Value) -> Tree {
             branches(t, b, depth + 1);
         }
     }
-    let Some(tree) = doc.get("product_tree") else { return t };
+    let Some(tree) = doc.get("product_tree") else {
+        return t;
+    };
     branches(&mut t, tree, 0);
     for p in tree
         .get("full_product_names")
@@ -100,7 +104,9 @@ fn read_tree(doc: &Value) -> Tree {
         let fp = r.get("full_product_name");
         let id = fp.and_then(|f| f.get("product_id")).and_then(Value::as_str);
         let a = r.get("product_reference").and_then(Value::as_str);
-        let b = r.get("relates_to_product_reference").and_then(Value::as_str);
+        let b = r
+            .get("relates_to_product_reference")
+            .and_then(Value::as_str);
         if let (Some(id), Some(a), Some(b)) = (id, a, b) {
             t.rel.insert(id.to_string(), (a.to_string(), b.to_string()));
             if let Some(fp) = fp {
@@ -150,7 +156,10 @@ impl Tree {
     }
 
     fn ident_of(&self, pid: &str) -> String {
-        self.ident.get(pid).cloned().unwrap_or_else(|| pid.to_string())
+        self.ident
+            .get(pid)
+            .cloned()
+            .unwrap_or_else(|| pid.to_string())
     }
 
     /// The product ids an element names, directly or through groups.
@@ -240,7 +249,10 @@ pub fn read(doc: &Value, file: &str) -> Result<Document, ReadError> {
                         flags.insert(pid, j);
                     }
                 }
-                None => r.warn(&format!("{p}/flags/{j}/label"), format!("unknown label {label:?}, ignored")),
+                None => r.warn(
+                    &format!("{p}/flags/{j}/label"),
+                    format!("unknown label {label:?}, ignored"),
+                ),
             }
         }
         let mut impact: HashMap<String, Vec<String>> = HashMap::new();
@@ -249,7 +261,9 @@ pub fn read(doc: &Value, file: &str) -> Result<Document, ReadError> {
             if t.get("category").and_then(Value::as_str) != Some("impact") {
                 continue;
             }
-            let Some(details) = t.get("details").and_then(Value::as_str) else { continue };
+            let Some(details) = t.get("details").and_then(Value::as_str) else {
+                continue;
+            };
             let pids = tree.ids_of(t);
             if pids.is_empty() {
                 general_impact.push(details.to_string());
@@ -260,7 +274,9 @@ pub fn read(doc: &Value, file: &str) -> Result<Document, ReadError> {
         }
         let mut actions: HashMap<String, Vec<String>> = HashMap::new();
         for rem in r.opt_array(v, "remediations", &p)? {
-            let Some(details) = rem.get("details").and_then(Value::as_str) else { continue };
+            let Some(details) = rem.get("details").and_then(Value::as_str) else {
+                continue;
+            };
             for pid in tree.ids_of(rem) {
                 let list = actions.entry(pid).or_default();
                 if !list.iter().any(|x| x == details) {
@@ -274,7 +290,11 @@ pub fn read(doc: &Value, file: &str) -> Result<Document, ReadError> {
         };
         for (key, status) in STATUS_KEYS {
             let kp = format!("{p}/product_status/{key}");
-            for (j, pid) in r.opt_array(ps, key, &format!("{p}/product_status"))?.iter().enumerate() {
+            for (j, pid) in r
+                .opt_array(ps, key, &format!("{p}/product_status"))?
+                .iter()
+                .enumerate()
+            {
                 let Some(pid) = pid.as_str() else {
                     return Err(r.err(format!("{kp}/{j}"), "expected a product id"));
                 };
@@ -287,7 +307,10 @@ pub fn read(doc: &Value, file: &str) -> Result<Document, ReadError> {
                     product,
                     subcomponents,
                     status,
-                    justification: flags.get(pid).copied().filter(|_| status == Status::NotAffected),
+                    justification: flags
+                        .get(pid)
+                        .copied()
+                        .filter(|_| status == Status::NotAffected),
                     impact_statement: (!imp.is_empty()).then(|| imp.join("\n")),
                     action_statement: actions.get(pid).map(|a| a.join("\n")),
                     notes: None,
@@ -309,7 +332,9 @@ pub fn read(doc: &Value, file: &str) -> Result<Document, ReadError> {
 }
 
 fn is_cve(s: &str) -> bool {
-    let Some(rest) = s.strip_prefix("CVE-") else { return false };
+    let Some(rest) = s.strip_prefix("CVE-") else {
+        return false;
+    };
     let mut parts = rest.splitn(2, '-');
     let year = parts.next().unwrap_or("");
     let num = parts.next().unwrap_or("");
@@ -357,10 +382,16 @@ impl TreeOut {
         p.insert("product_id".into(), json!(id));
         match crate::product::ProductId::parse(ident) {
             crate::product::ProductId::Purl(_) => {
-                p.insert("product_identification_helper".into(), json!({"purl": ident}));
+                p.insert(
+                    "product_identification_helper".into(),
+                    json!({"purl": ident}),
+                );
             }
             crate::product::ProductId::Cpe(_) => {
-                p.insert("product_identification_helper".into(), json!({"cpe": ident}));
+                p.insert(
+                    "product_identification_helper".into(),
+                    json!({"cpe": ident}),
+                );
             }
             crate::product::ProductId::Other(_) => {}
         }
@@ -425,7 +456,10 @@ pub fn write(statements: &[Statement], opts: &WriteOptions) -> Value {
             let pids: Vec<String> = if s.subcomponents.is_empty() {
                 vec![tree.product(&s.product)]
             } else {
-                s.subcomponents.iter().map(|x| tree.pair(&s.product, x)).collect()
+                s.subcomponents
+                    .iter()
+                    .map(|x| tree.pair(&s.product, x))
+                    .collect()
             };
             for pid in pids {
                 let newer = match by_pid.get(&pid) {
@@ -472,14 +506,14 @@ pub fn write(statements: &[Statement], opts: &WriteOptions) -> Value {
             }
             let action = match (&s.action_statement, s.status) {
                 (Some(a), _) => Some(("mitigation", a.clone())),
-                (None, Status::Affected) => Some((
-                    "none_available",
-                    crate::NO_ACTION.to_string(),
-                )),
+                (None, Status::Affected) => Some(("none_available", crate::NO_ACTION.to_string())),
                 _ => None,
             };
             if let Some((cat, text)) = action {
-                match remediations.iter_mut().find(|(c, t, _)| *c == cat && *t == text) {
+                match remediations
+                    .iter_mut()
+                    .find(|(c, t, _)| *c == cat && *t == text)
+                {
                     Some((_, _, pids)) => pids.push(pid),
                     None => remediations.push((cat, text, vec![pid])),
                 }

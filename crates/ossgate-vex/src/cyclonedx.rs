@@ -109,10 +109,15 @@ fn index_components(doc: &Value) -> HashMap<String, (String, Option<String>)> {
             return;
         }
         for c in items {
-            let Some(mut id) = component_id(c) else { continue };
+            let Some(mut id) = component_id(c) else {
+                continue;
+            };
             // ossgate writes a nested component without purl or CPE with the bom-ref
             // `product|component`: its identifier is the part after the product.
-            if let Some(rest) = top.and_then(|t| id.strip_prefix(t)).and_then(|r| r.strip_prefix('|')) {
+            if let Some(rest) = top
+                .and_then(|t| id.strip_prefix(t))
+                .and_then(|r| r.strip_prefix('|'))
+            {
                 id = rest.to_string();
             }
             if let Some(r) = c.get("bom-ref").and_then(Value::as_str) {
@@ -141,7 +146,8 @@ fn percent_decode(s: &str) -> String {
     while i < b.len() {
         if b[i] == b'%'
             && i + 2 < b.len()
-            && let Ok(v) = u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16)
+            && let Ok(v) =
+                u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16)
         {
             out.push(v);
             i += 3;
@@ -168,7 +174,9 @@ pub fn read(doc: &Value, file: &str) -> Result<Document, ReadError> {
     let mut r = Reader::new(file);
     let comps = index_components(doc);
     let subject = doc.pointer("/metadata/component");
-    let subject_ref = subject.and_then(|c| c.get("bom-ref")).and_then(Value::as_str);
+    let subject_ref = subject
+        .and_then(|c| c.get("bom-ref"))
+        .and_then(Value::as_str);
     let subject_id = subject.and_then(component_id);
     let doc_time = doc
         .get("metadata")
@@ -185,9 +193,13 @@ pub fn read(doc: &Value, file: &str) -> Result<Document, ReadError> {
         })
         .filter(|s| !s.is_empty())
         .or_else(|| {
-            ["/metadata/supplier/name", "/metadata/manufacturer/name", "/metadata/manufacture/name"]
-                .iter()
-                .find_map(|p| doc.pointer(p).and_then(Value::as_str).map(str::to_string))
+            [
+                "/metadata/supplier/name",
+                "/metadata/manufacturer/name",
+                "/metadata/manufacture/name",
+            ]
+            .iter()
+            .find_map(|p| doc.pointer(p).and_then(Value::as_str).map(str::to_string))
         });
     let mut out = Vec::new();
     for (i, v) in r.opt_array(doc, "vulnerabilities", "")?.iter().enumerate() {
@@ -199,7 +211,10 @@ pub fn read(doc: &Value, file: &str) -> Result<Document, ReadError> {
             .opt_str(v, "id", &p)?
             .ok_or_else(|| r.err(format!("{p}/id"), "missing"))?;
         let Some(analysis) = v.get("analysis").filter(|a| a.is_object()) else {
-            r.warn(&p, format!("{id} has no analysis: not a VEX statement, skipped"));
+            r.warn(
+                &p,
+                format!("{id} has no analysis: not a VEX statement, skipped"),
+            );
             continue;
         };
         let ap = format!("{p}/analysis");
@@ -208,7 +223,10 @@ pub fn read(doc: &Value, file: &str) -> Result<Document, ReadError> {
             continue;
         };
         let base_status = state_status(&state).ok_or_else(|| {
-            r.err(format!("{ap}/state"), format!("unknown analysis state {state:?}"))
+            r.err(
+                format!("{ap}/state"),
+                format!("unknown analysis state {state:?}"),
+            )
         })?;
         let mut aliases: Vec<String> = Vec::new();
         for (j, rf) in r.opt_array(v, "references", &p)?.iter().enumerate() {
@@ -224,7 +242,10 @@ pub fn read(doc: &Value, file: &str) -> Result<Document, ReadError> {
             Some(j) => {
                 let m = read_justification(&j);
                 if m.is_none() {
-                    r.warn(&format!("{ap}/justification"), format!("unknown justification {j:?}, ignored"));
+                    r.warn(
+                        &format!("{ap}/justification"),
+                        format!("unknown justification {j:?}, ignored"),
+                    );
                 }
                 m
             }
@@ -238,7 +259,9 @@ pub fn read(doc: &Value, file: &str) -> Result<Document, ReadError> {
         let action = r
             .opt_str(v, "recommendation", &p)?
             .or(r.opt_str(v, "workaround", &p)?)
-            .or_else(|| (!responses.is_empty()).then(|| format!("Response: {}", responses.join(", "))));
+            .or_else(|| {
+                (!responses.is_empty()).then(|| format!("Response: {}", responses.join(", ")))
+            });
         let time = r
             .opt_time(analysis, "lastUpdated", &ap)
             .or_else(|| r.opt_time(analysis, "firstIssued", &ap))
@@ -265,7 +288,8 @@ pub fn read(doc: &Value, file: &str) -> Result<Document, ReadError> {
                 Some((id, top)) => (id.clone(), top.clone()),
                 None => (local.clone(), None),
             };
-            let is_subject = subject_ref == Some(local.as_str()) || subject_id.as_deref() == Some(leaf.as_str());
+            let is_subject =
+                subject_ref == Some(local.as_str()) || subject_id.as_deref() == Some(leaf.as_str());
             let (product, sub) = match (top, &subject_id) {
                 _ if is_subject => (leaf, None),
                 (Some(top), _) => (top, Some(leaf)),
@@ -286,11 +310,18 @@ pub fn read(doc: &Value, file: &str) -> Result<Document, ReadError> {
                 };
                 if let Some(version) = r.opt_str(ver, "version", &vp)? {
                     match &sub {
-                        Some(s) => variants.push((product.clone(), Some(with_version(s, &version)), vstatus)),
+                        Some(s) => variants.push((
+                            product.clone(),
+                            Some(with_version(s, &version)),
+                            vstatus,
+                        )),
                         None => variants.push((with_version(&product, &version), None, vstatus)),
                     }
                 } else if let Some(range) = r.opt_str(ver, "range", &vp)? {
-                    r.warn(&vp, format!("version range {range} not applied (ranges are not supported)"));
+                    r.warn(
+                        &vp,
+                        format!("version range {range} not applied (ranges are not supported)"),
+                    );
                 } else {
                     return Err(r.err(vp, "a versions entry needs a version or a range"));
                 }
@@ -328,6 +359,8 @@ pub fn read(doc: &Value, file: &str) -> Result<Document, ReadError> {
         warnings: r.warnings,
     })
 }
+
+type Component = Map<String, Value>;
 
 /// A CycloneDX component for a product identifier.
 fn component(id: &str, bom_ref: &str, ty: &str) -> Map<String, Value> {
@@ -379,8 +412,8 @@ pub fn write(statements: &[Statement], opts: &WriteOptions) -> Value {
         .or(opts.product.clone())
         .filter(|p| statements.iter().all(|s| &s.product == p))
         .filter(|p| opts.product.as_ref().is_none_or(|o| o == p));
-    let mut top: Vec<(String, Map<String, Value>)> = Vec::new();
-    let mut nested: HashMap<String, Vec<(String, Map<String, Value>)>> = HashMap::new();
+    let mut top: Vec<(String, Component)> = Vec::new();
+    let mut nested: HashMap<String, Vec<(String, Component)>> = HashMap::new();
     let mut refs_for = |s: &Statement| -> Vec<String> {
         let mut refs = Vec::new();
         if subject.is_some() {
@@ -396,7 +429,10 @@ pub fn write(statements: &[Statement], opts: &WriteOptions) -> Value {
             return refs;
         }
         if !top.iter().any(|(r, _)| *r == s.product) {
-            top.push((s.product.clone(), component(&s.product, &s.product, "application")));
+            top.push((
+                s.product.clone(),
+                component(&s.product, &s.product, "application"),
+            ));
         }
         if s.subcomponents.is_empty() {
             refs.push(s.product.clone());
@@ -466,21 +502,32 @@ pub fn write(statements: &[Statement], opts: &WriteOptions) -> Value {
             if let Some(children) = nested.remove(&r) {
                 c.insert(
                     "components".into(),
-                    Value::Array(children.into_iter().map(|(_, c)| Value::Object(c)).collect()),
+                    Value::Array(
+                        children
+                            .into_iter()
+                            .map(|(_, c)| Value::Object(c))
+                            .collect(),
+                    ),
                 );
             }
             Value::Object(c)
         })
         .collect();
     let mut metadata = Map::new();
-    metadata.insert("timestamp".into(), json!(crate::format_time(opts.timestamp)));
+    metadata.insert(
+        "timestamp".into(),
+        json!(crate::format_time(opts.timestamp)),
+    );
     metadata.insert(
         "tools".into(),
         json!({"components": [{"type": "application", "name": "ossgate", "version": env!("CARGO_PKG_VERSION")}]}),
     );
     metadata.insert("authors".into(), json!([{"name": opts.author}]));
     if let Some(s) = &subject {
-        metadata.insert("component".into(), Value::Object(component(s, s, "application")));
+        metadata.insert(
+            "component".into(),
+            Value::Object(component(s, s, "application")),
+        );
     }
     json!({
         "bomFormat": "CycloneDX",

@@ -143,10 +143,16 @@ pub fn parse_time(s: &str) -> Option<jiff::Timestamp> {
         return Some(t);
     }
     if let Ok(dt) = s.parse::<jiff::civil::DateTime>() {
-        return dt.to_zoned(jiff::tz::TimeZone::UTC).ok().map(|z| z.timestamp());
+        return dt
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .ok()
+            .map(|z| z.timestamp());
     }
     if let Ok(d) = s.parse::<jiff::civil::Date>() {
-        return d.to_zoned(jiff::tz::TimeZone::UTC).ok().map(|z| z.timestamp());
+        return d
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .ok()
+            .map(|z| z.timestamp());
     }
     None
 }
@@ -233,23 +239,12 @@ impl<'a> Reader<'a> {
         let s = v.get(key)?.as_str()?;
         let t = parse_time(s);
         if t.is_none() {
-            self.warn(&format!("{path}/{key}"), format!("not an RFC 3339 time: {s:?}"));
+            self.warn(
+                &format!("{path}/{key}"),
+                format!("not an RFC 3339 time: {s:?}"),
+            );
         }
         t
-    }
-}
-
-#[cfg(test)]
-pub(crate) mod testdata {
-    use std::path::PathBuf;
-
-    /// The shared data directory: `$OSSGATE_DATA`, or `shared/data` next to the workspace.
-    pub fn shared_data() -> PathBuf {
-        std::env::var_os("OSSGATE_DATA")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| {
-                PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"))
-            })
     }
 }
 
@@ -275,7 +270,10 @@ mod tests {
     #[test]
     fn unknown_documents_fail_with_a_reason() {
         let e = read_bytes(b"{\"a\":1}", "x.json").unwrap_err();
-        assert!(e.to_string().starts_with("x.json: not a VEX document"), "{e}");
+        assert!(
+            e.to_string().starts_with("x.json: not a VEX document"),
+            "{e}"
+        );
         let e = read_bytes(b"{", "y.json").unwrap_err();
         assert!(e.to_string().contains("y.json: not JSON"), "{e}");
     }

@@ -172,7 +172,9 @@ impl Statement {
     /// justification or an impact statement, `affected` an action statement), if anything.
     pub fn incomplete(&self) -> Option<&'static str> {
         match self.status {
-            Status::NotAffected if self.justification.is_none() && self.impact_statement.is_none() => {
+            Status::NotAffected
+                if self.justification.is_none() && self.impact_statement.is_none() =>
+            {
                 Some("a not_affected statement needs a justification or an impact statement")
             }
             Status::Affected if self.action_statement.is_none() => {

@@ -31,7 +31,9 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        let hex = b.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        let hex = b
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
         match (b[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
             (b'%', Some(v)) => {
                 out.push(v);
@@ -61,12 +63,16 @@ fn percent_encode(s: &str) -> String {
 /// Whether `s` looks like an absolute IRI: a scheme, a colon, and no spaces or characters IRIs
 /// exclude.
 fn is_iri(s: &str) -> bool {
-    let Some((scheme, rest)) = s.split_once(':') else { return false };
+    let Some((scheme, rest)) = s.split_once(':') else {
+        return false;
+    };
     let mut chars = scheme.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
         && !rest.is_empty()
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control() || "<>\"{}|\\^`".contains(c))
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "<>\"{}|\\^`".contains(c))
 }
 
 /// The OpenVEX object for a product or subcomponent identifier.
@@ -78,7 +84,9 @@ fn component_json(id: &str) -> Value {
         crate::product::ProductId::Cpe(_) => json!({"identifiers": {"cpe22": id}}),
         crate::product::ProductId::Purl(_) => json!({"@id": id}),
         crate::product::ProductId::Other(_) if is_iri(id) => json!({"@id": id}),
-        crate::product::ProductId::Other(_) => json!({"@id": format!("{OTHER_PREFIX}{}", percent_encode(id))}),
+        crate::product::ProductId::Other(_) => {
+            json!({"@id": format!("{OTHER_PREFIX}{}", percent_encode(id))})
+        }
     }
 }
 
@@ -90,10 +98,12 @@ fn product_id(r: &Reader, v: &Value, path: &str) -> Result<String, ReadError> {
     if !v.is_object() {
         return Err(r.err(path, "expected a product object or string"));
     }
-    let id = r.opt_str(v, "@id", path)?.map(|id| match id.strip_prefix(OTHER_PREFIX) {
-        Some(rest) => percent_decode(rest),
-        None => id,
-    });
+    let id = r
+        .opt_str(v, "@id", path)?
+        .map(|id| match id.strip_prefix(OTHER_PREFIX) {
+            Some(rest) => percent_decode(rest),
+            None => id,
+        });
     let ids = v.get("identifiers");
     let ident = |k: &str| ids.and_then(|i| i.get(k)).and_then(Value::as_str);
     // The @id is the product when it is an identifier we can match; otherwise prefer the
@@ -140,9 +150,11 @@ pub fn read(doc: &Value, file: &str) -> Result<Document, ReadError> {
         }
         // The vulnerability.
         let (name, aliases, description) = match st.get("vulnerability") {
-            Some(Value::String(s)) if !s.trim().is_empty() => {
-                (s.clone(), Vec::new(), r.opt_str(st, "vuln_description", &p)?)
-            }
+            Some(Value::String(s)) if !s.trim().is_empty() => (
+                s.clone(),
+                Vec::new(),
+                r.opt_str(st, "vuln_description", &p)?,
+            ),
             Some(v @ Value::Object(_)) => {
                 let vp = format!("{p}/vulnerability");
                 let name = r
@@ -184,14 +196,20 @@ pub fn read(doc: &Value, file: &str) -> Result<Document, ReadError> {
             Some(j) => {
                 let parsed = Justification::parse(&j);
                 if parsed.is_none() {
-                    r.warn(&format!("{p}/justification"), format!("unknown justification {j:?}, ignored"));
+                    r.warn(
+                        &format!("{p}/justification"),
+                        format!("unknown justification {j:?}, ignored"),
+                    );
                 }
                 parsed
             }
         };
         let mut notes = r.opt_str(st, "status_notes", &p)?;
         if let Some(extra) = r.opt_str(st, "statement", &p)? {
-            r.warn(&format!("{p}/statement"), "not an OpenVEX field; kept as the status notes");
+            r.warn(
+                &format!("{p}/statement"),
+                "not an OpenVEX field; kept as the status notes",
+            );
             notes.get_or_insert(extra);
         }
         let time = r

@@ -45,6 +45,13 @@ impl Purl {
     }
 }
 
+/// Whether `s` starts with the ASCII `prefix`, ignoring case (never slicing inside a character).
+fn prefixed(s: &str, prefix: &str) -> bool {
+    s.len() > prefix.len()
+        && s.get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+}
+
 fn strip_v(v: &str) -> &str {
     match v.strip_prefix('v') {
         Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => rest,
@@ -55,7 +62,7 @@ fn strip_v(v: &str) -> &str {
 impl ProductId {
     pub fn parse(s: &str) -> ProductId {
         let t = s.trim();
-        if t.len() > 4 && t[..4].eq_ignore_ascii_case("pkg:") {
+        if prefixed(t, "pkg:") {
             if let Ok(p) = t.parse::<packageurl::PackageUrl>() {
                 return ProductId::Purl(Purl {
                     ty: p.ty().to_ascii_lowercase(),
@@ -72,10 +79,10 @@ impl ProductId {
             }
             return ProductId::Other(t.to_string());
         }
-        if t.len() > 4 && t[..4].eq_ignore_ascii_case("cpe:") {
-            if let Some(attrs) = parse_cpe(t) {
-                return ProductId::Cpe(attrs);
-            }
+        if prefixed(t, "cpe:")
+            && let Some(attrs) = parse_cpe(t)
+        {
+            return ProductId::Cpe(attrs);
         }
         ProductId::Other(t.to_string())
     }
@@ -92,8 +99,7 @@ impl ProductId {
                         (Some(pv), Some(tv)) => strip_v(pv) == strip_v(tv),
                         (Some(_), None) => false,
                     }
-                    && p
-                        .qualifiers
+                    && p.qualifiers
                         .iter()
                         .all(|(k, v)| t.qualifiers.get(k) == Some(v))
                     && (p.subpath.is_none() || p.subpath == t.subpath)
@@ -180,7 +186,10 @@ mod tests {
         assert!(!matches("pkg:npm/app", "pkg:npm/other@1"));
         assert!(!matches("pkg:npm/app", "pkg:pypi/app@1"));
         assert!(matches("pkg:golang/a.b/c@v1.2.0", "pkg:golang/a.b/c@1.2.0"));
-        assert!(matches("pkg:pypi/Django_Rest@1.0", "pkg:pypi/django-rest@1.0"));
+        assert!(matches(
+            "pkg:pypi/Django_Rest@1.0",
+            "pkg:pypi/django-rest@1.0"
+        ));
         assert!(matches(
             "pkg:apk/wolfi/git@2.39.0-r1?arch=x86_64",
             "pkg:apk/wolfi/git@2.39.0-r1?arch=x86_64&distro=wolfi"
@@ -213,8 +222,14 @@ mod tests {
             "cpe:2.3:a:example:abc:4.1:*:*:*:*:*:*:*",
             "cpe:2.3:a:example:abc:4.2:*:*:*:*:*:*:*"
         ));
-        assert!(!matches("cpe:2.3:a:example:abc:*:*:*:*:*:*:*:*", "pkg:npm/abc@1"));
+        assert!(!matches(
+            "cpe:2.3:a:example:abc:*:*:*:*:*:*:*:*",
+            "pkg:npm/abc@1"
+        ));
         assert!(matches("product-ABC", "product-ABC"));
         assert!(!matches("product-ABC", "product-abc"));
+        // Multi-byte text never panics.
+        assert!(!matches("pké:x", "cpé:/a"));
+        assert!(matches("ü", "ü"));
     }
 }

@@ -17,16 +17,29 @@ fn check_schema(format: Format, doc: &Value) {
     let errors: Vec<(String, String)> = match format {
         Format::OpenVex => validate(VexSchema::OpenVex, doc, 20),
         Format::Csaf => validate(VexSchema::Csaf20, doc, 20),
-        Format::CycloneDx => ossgate_sbom::validate(ossgate_sbom::Schema::CycloneDx("1.6"), doc, 20)
-            .into_iter()
-            .map(|e| (e.path, e.message))
-            .collect(),
+        Format::CycloneDx => {
+            ossgate_sbom::validate(ossgate_sbom::Schema::CycloneDx("1.6"), doc, 20)
+                .into_iter()
+                .map(|e| (e.path, e.message))
+                .collect()
+        }
     };
-    assert!(errors.is_empty(), "{format:?} output breaks the schema: {errors:#?}");
+    assert!(
+        errors.is_empty(),
+        "{format:?} output breaks the schema: {errors:#?}"
+    );
 }
 
 /// What a round trip must keep, one entry per (statement, subcomponent).
-type Key = (BTreeSet<String>, String, Option<String>, Status, Option<Justification>, Option<String>, Option<String>);
+type Key = (
+    BTreeSet<String>,
+    String,
+    Option<String>,
+    Status,
+    Option<Justification>,
+    Option<String>,
+    Option<String>,
+);
 
 fn keys(statements: &[Statement]) -> BTreeSet<Key> {
     let mut out = BTreeSet::new();
@@ -44,15 +57,25 @@ fn keys(statements: &[Statement]) -> BTreeSet<Key> {
                 sub,
                 s.status,
                 s.justification,
-                s.impact_statement.clone().filter(|x| x != ossgate_vex::NO_JUSTIFICATION),
-                s.action_statement.clone().filter(|x| x != ossgate_vex::NO_ACTION),
+                s.impact_statement
+                    .clone()
+                    .filter(|x| x != ossgate_vex::NO_JUSTIFICATION),
+                s.action_statement
+                    .clone()
+                    .filter(|x| x != ossgate_vex::NO_ACTION),
             ));
         }
     }
     out
 }
 
-fn statement(vuln: &str, aliases: &[&str], product: &str, subs: &[&str], status: Status) -> Statement {
+fn statement(
+    vuln: &str,
+    aliases: &[&str],
+    product: &str,
+    subs: &[&str],
+    status: Status,
+) -> Statement {
     let mut s = Statement::new(vuln, product, status);
     s.aliases = aliases.iter().map(|a| a.to_string()).collect();
     s.subcomponents = subs.iter().map(|a| a.to_string()).collect();
@@ -78,23 +101,65 @@ fn release_statements() -> Vec<Statement> {
         }
         out.push(s);
     }
-    let mut a = statement("GHSA-cccc-dddd-eeee", &[], product, &["pkg:npm/left-pad@1.0.0", "pkg:npm/right-pad@2.0.0"], Status::Affected);
+    let mut a = statement(
+        "GHSA-cccc-dddd-eeee",
+        &[],
+        product,
+        &["pkg:npm/left-pad@1.0.0", "pkg:npm/right-pad@2.0.0"],
+        Status::Affected,
+    );
     a.action_statement = Some("Upgrade left-pad to 1.3.0.".into());
     out.push(a);
-    out.push(statement("CVE-2023-99999", &[], product, &["pkg:npm/fixed-lib@3.0.0"], Status::Fixed));
-    out.push(statement("CVE-2022-12345", &["PYSEC-2022-1"], product, &[], Status::UnderInvestigation));
+    out.push(statement(
+        "CVE-2023-99999",
+        &[],
+        product,
+        &["pkg:npm/fixed-lib@3.0.0"],
+        Status::Fixed,
+    ));
+    out.push(statement(
+        "CVE-2022-12345",
+        &["PYSEC-2022-1"],
+        product,
+        &[],
+        Status::UnderInvestigation,
+    ));
     out
 }
 
 /// Statements about several products, including a CPE and an opaque id.
 fn mixed_statements() -> Vec<Statement> {
-    let mut a = statement("CVE-2021-44228", &[], "pkg:maven/com.acme/server@4.2", &["pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"], Status::NotAffected);
+    let mut a = statement(
+        "CVE-2021-44228",
+        &[],
+        "pkg:maven/com.acme/server@4.2",
+        &["pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"],
+        Status::NotAffected,
+    );
     a.justification = Some(Justification::VulnerableCodeNotInExecutePath);
-    let mut b = statement("CVE-2021-44228", &[], "cpe:2.3:a:acme:gateway:5.0:*:*:*:*:*:*:*", &[], Status::Affected);
+    let mut b = statement(
+        "CVE-2021-44228",
+        &[],
+        "cpe:2.3:a:acme:gateway:5.0:*:*:*:*:*:*:*",
+        &[],
+        Status::Affected,
+    );
     b.action_statement = Some("Apply hotfix HF-5.0-7.".into());
-    let mut c = statement("CVE-2020-1234", &[], "Acme Widget 3", &[], Status::NotAffected);
+    let mut c = statement(
+        "CVE-2020-1234",
+        &[],
+        "Acme Widget 3",
+        &[],
+        Status::NotAffected,
+    );
     c.impact_statement = Some("Not shipped.".into());
-    let d = statement("CVE-2020-1234", &[], "pkg:maven/com.acme/server@4.2", &[], Status::Fixed);
+    let d = statement(
+        "CVE-2020-1234",
+        &[],
+        "pkg:maven/com.acme/server@4.2",
+        &[],
+        Status::Fixed,
+    );
     vec![a, b, c, d]
 }
 
@@ -105,16 +170,29 @@ fn round_trip(statements: &[Statement], product: Option<&str>) {
         check_schema(format, &doc);
         let back = read_value(&doc, "mem.json").unwrap_or_else(|e| panic!("{format:?}: {e}"));
         assert_eq!(back.format, format);
-        assert_eq!(keys(&back.statements), want, "{format:?} round trip:\n{doc:#}");
+        assert_eq!(
+            keys(&back.statements),
+            want,
+            "{format:?} round trip:\n{doc:#}"
+        );
     }
     // Across formats: OpenVEX -> CycloneDX -> CSAF -> OpenVEX.
     let mut cur = statements.to_vec();
-    for format in [Format::OpenVex, Format::CycloneDx, Format::Csaf, Format::OpenVex] {
+    for format in [
+        Format::OpenVex,
+        Format::CycloneDx,
+        Format::Csaf,
+        Format::OpenVex,
+    ] {
         let doc = write(format, &cur, &opts(product));
         check_schema(format, &doc);
         cur = read_value(&doc, "chain.json").unwrap().statements;
     }
-    assert_eq!(keys(&cur), want, "chain OpenVEX -> CycloneDX -> CSAF -> OpenVEX");
+    assert_eq!(
+        keys(&cur),
+        want,
+        "chain OpenVEX -> CycloneDX -> CSAF -> OpenVEX"
+    );
 }
 
 #[test]
@@ -129,9 +207,21 @@ fn round_trips_of_several_products() {
 
 #[test]
 fn csaf_keeps_one_status_per_product_and_one_entry_per_cve() {
-    let mut older = statement("GHSA-xxxx-yyyy-zzzz", &["CVE-2024-5555"], "pkg:npm/a@1", &[], Status::Affected);
+    let mut older = statement(
+        "GHSA-xxxx-yyyy-zzzz",
+        &["CVE-2024-5555"],
+        "pkg:npm/a@1",
+        &[],
+        Status::Affected,
+    );
     older.action_statement = Some("Upgrade.".into());
-    let mut newer = statement("CVE-2024-5555", &[], "pkg:npm/a@1", &[], Status::NotAffected);
+    let mut newer = statement(
+        "CVE-2024-5555",
+        &[],
+        "pkg:npm/a@1",
+        &[],
+        Status::NotAffected,
+    );
     newer.justification = Some(Justification::ComponentNotPresent);
     newer.timestamp = Some("2024-06-01T00:00:00Z".parse().unwrap());
     let doc = write(Format::Csaf, &[older, newer], &opts(None));
@@ -140,7 +230,10 @@ fn csaf_keeps_one_status_per_product_and_one_entry_per_cve() {
     assert_eq!(v.len(), 1);
     assert_eq!(v[0]["cve"], "CVE-2024-5555");
     assert_eq!(v[0]["ids"][0]["text"], "GHSA-xxxx-yyyy-zzzz");
-    assert_eq!(v[0]["product_status"]["known_not_affected"], serde_json::json!(["CSAFPID-0001"]));
+    assert_eq!(
+        v[0]["product_status"]["known_not_affected"],
+        serde_json::json!(["CSAFPID-0001"])
+    );
     assert!(v[0]["product_status"].get("known_affected").is_none());
 }
 
@@ -148,7 +241,13 @@ fn csaf_keeps_one_status_per_product_and_one_entry_per_cve() {
 fn incomplete_statements_still_give_valid_documents() {
     // A not_affected without any reason and an affected without action, as some sources send.
     let bare = vec![
-        statement("CVE-2024-0001", &[], "pkg:npm/a@1", &[], Status::NotAffected),
+        statement(
+            "CVE-2024-0001",
+            &[],
+            "pkg:npm/a@1",
+            &[],
+            Status::NotAffected,
+        ),
         statement("CVE-2024-0002", &[], "pkg:npm/a@1", &[], Status::Affected),
     ];
     for format in [Format::OpenVex, Format::CycloneDx, Format::Csaf] {
@@ -163,29 +262,41 @@ fn every_shared_document_converts_to_valid_documents() {
         .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data").into())
         .join("vex");
     if !dir.is_dir() {
-        assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "shared data missing");
+        assert_ne!(
+            std::env::var("CI").as_deref(),
+            Ok("true"),
+            "shared data missing"
+        );
         eprintln!("skipped: no shared data at {}", dir.display());
         return;
     }
-    let index: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("index.json")).unwrap()).unwrap();
+    let index: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("index.json")).unwrap()).unwrap();
     let mut converted = 0;
     for entry in index["files"].as_array().unwrap() {
         let file = entry["file"].as_str().unwrap();
-        let Ok(doc) = ossgate_vex::read_file(&dir.join(file)) else { continue };
+        let Ok(doc) = ossgate_vex::read_file(&dir.join(file)) else {
+            continue;
+        };
         if doc.statements.is_empty() {
             continue;
         }
         for format in [Format::OpenVex, Format::CycloneDx, Format::Csaf] {
             let out = write(format, &doc.statements, &opts(None));
             check_schema(format, &out);
-            let back = read_value(&out, file).unwrap_or_else(|e| panic!("{file} as {format:?}: {e}"));
+            let back =
+                read_value(&out, file).unwrap_or_else(|e| panic!("{file} as {format:?}: {e}"));
             if format == Format::Csaf {
                 // CSAF allows one status per product and vulnerability: where a source gives
                 // two, the newer is written. Every product and subcomponent is still there.
                 let pairs = |k: BTreeSet<Key>| -> BTreeSet<(String, Option<String>)> {
                     k.into_iter().map(|k| (k.1, k.2)).collect()
                 };
-                assert_eq!(pairs(keys(&back.statements)), pairs(keys(&doc.statements)), "{file}");
+                assert_eq!(
+                    pairs(keys(&back.statements)),
+                    pairs(keys(&doc.statements)),
+                    "{file}"
+                );
             } else if format == Format::CycloneDx {
                 // CycloneDX has one `detail`: the impact statement of not_affected statements
                 // (the notes of the others), so an impact statement on another status is not kept.
@@ -199,9 +310,17 @@ fn every_shared_document_converts_to_valid_documents() {
                         })
                         .collect()
                 };
-                assert_eq!(norm(keys(&back.statements)), norm(keys(&doc.statements)), "{file} as {format:?}");
+                assert_eq!(
+                    norm(keys(&back.statements)),
+                    norm(keys(&doc.statements)),
+                    "{file} as {format:?}"
+                );
             } else {
-                assert_eq!(keys(&back.statements), keys(&doc.statements), "{file} as {format:?}");
+                assert_eq!(
+                    keys(&back.statements),
+                    keys(&doc.statements),
+                    "{file} as {format:?}"
+                );
             }
         }
         converted += 1;
@@ -214,19 +333,32 @@ fn every_shared_document_converts_to_valid_documents() {
 #[test]
 fn csaf_exports_pass_the_mandatory_tests() {
     let Some(lib) = std::env::var_os("CSAF_VALIDATOR_LIB") else {
-        assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "CI must set CSAF_VALIDATOR_LIB");
+        assert_ne!(
+            std::env::var("CI").as_deref(),
+            Ok("true"),
+            "CI must set CSAF_VALIDATOR_LIB"
+        );
         eprintln!("skipped: CSAF_VALIDATOR_LIB not set");
         return;
     };
     let dir = tempfile::tempdir().unwrap();
     let mut files = Vec::new();
     let cases = [
-        ("release", release_statements(), Some("pkg:npm/acme-app@1.2.0")),
+        (
+            "release",
+            release_statements(),
+            Some("pkg:npm/acme-app@1.2.0"),
+        ),
         ("mixed", mixed_statements(), None),
     ];
     for (name, statements, product) in cases {
         let path = dir.path().join(format!("{name}.csaf.json"));
-        std::fs::write(&path, serde_json::to_string_pretty(&write(Format::Csaf, &statements, &opts(product))).unwrap()).unwrap();
+        std::fs::write(
+            &path,
+            serde_json::to_string_pretty(&write(Format::Csaf, &statements, &opts(product)))
+                .unwrap(),
+        )
+        .unwrap();
         files.push(path);
     }
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../.ci/csaf-validate.mjs");
@@ -237,6 +369,10 @@ fn csaf_exports_pass_the_mandatory_tests() {
         .output()
         .expect("node runs");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(text.matches(": ok (").count(), files.len(), "{text}");
 }
