@@ -32,11 +32,15 @@ pub enum VexCommand {
     Export(ExportArgs),
 }
 
+/// The statuses as VEX spells them (`not_affected`); the kebab-case spelling is accepted too.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
 pub enum StatusArg {
+    #[value(alias = "not-affected")]
     NotAffected,
     Affected,
     Fixed,
+    #[value(alias = "under-investigation")]
     UnderInvestigation,
 }
 
@@ -51,12 +55,19 @@ impl From<StatusArg> for Status {
     }
 }
 
+/// The OpenVEX / CISA justifications (`vulnerable_code_not_present`); kebab-case accepted too.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
 pub enum JustificationArg {
+    #[value(alias = "component-not-present")]
     ComponentNotPresent,
+    #[value(alias = "vulnerable-code-not-present")]
     VulnerableCodeNotPresent,
+    #[value(alias = "vulnerable-code-not-in-execute-path")]
     VulnerableCodeNotInExecutePath,
+    #[value(alias = "vulnerable-code-cannot-be-controlled-by-adversary")]
     VulnerableCodeCannotBeControlledByAdversary,
+    #[value(alias = "inline-mitigations-already-exist")]
     InlineMitigationsAlreadyExist,
 }
 
@@ -456,7 +467,7 @@ fn log(ctx: &Ctx, a: &LogArgs) -> anyhow::Result<ExitCode> {
                     .collect(),
                 );
             }
-            out!("{}", t.render(false));
+            outln!("{}", t.render(false).trim_end());
         }
     }
     Ok(ExitCode::SUCCESS)
