@@ -19,6 +19,7 @@ mod sbom;
 mod scan;
 mod table;
 mod version;
+mod vex;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -68,6 +69,9 @@ enum Command {
     /// Compare versions and evaluate OSV ranges under an ecosystem's rules.
     #[command(subcommand)]
     Version(version::VersionCommand),
+    /// Record, review, import and export VEX triage decisions (OpenVEX, CycloneDX, CSAF).
+    #[command(subcommand)]
+    Vex(vex::VexCommand),
 }
 
 /// Settings every command shares.
@@ -132,6 +136,7 @@ fn main() -> ExitCode {
         Command::Sbom(args) => sbom::run(&ctx, args),
         Command::Db(cmd) => db::run(&ctx, cmd),
         Command::Version(cmd) => version::run(&ctx, cmd),
+        Command::Vex(cmd) => vex::run(&ctx, cmd),
     };
     match result {
         Ok(code) => code,

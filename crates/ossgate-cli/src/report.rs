@@ -1,6 +1,7 @@
 //! Scan output: terminal table, JSON (documented in docs/scan-json.md) and Markdown.
 
 use crate::table::Table;
+use crate::vex::{Triage, VexNote};
 use ossgate_inventory::Inventory;
 use ossgate_model::{Finding, Rating};
 use ossgate_vulndb::Matches;
@@ -17,7 +18,42 @@ pub struct ScanReport<'a> {
     pub store: String,
     pub advisories: u64,
     pub inventory: &'a Inventory,
+    /// The findings still shown after VEX (suppressed ones are in `vex`).
     pub matches: &'a Matches,
+    pub vex: &'a Triage,
+}
+
+/// A finding with the VEX statement that applied to it, if any (JSON output).
+#[derive(serde::Serialize)]
+struct WithVex<'a> {
+    #[serde(flatten)]
+    finding: &'a Finding,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vex: Option<&'a VexNote>,
+}
+
+fn vex_json(r: &ScanReport) -> serde_json::Value {
+    let conflicts: Vec<serde_json::Value> = r
+        .matches
+        .findings
+        .iter()
+        .zip(&r.vex.notes)
+        .filter_map(|(f, n)| n.as_ref().map(|n| (f, n)))
+        .chain(r.vex.suppressed.iter().map(|(f, n)| (f, n)))
+        .filter(|(_, n)| !n.conflicts.is_empty())
+        .map(|(f, n)| {
+            json!({
+                "id": f.id, "purl": f.purl, "applied": n.status, "applied_source": n.source,
+                "others": n.conflicts,
+            })
+        })
+        .collect();
+    json!({
+        "product": r.vex.product,
+        "sources": r.vex.sources,
+        "statements": r.vex.statements,
+        "conflicts": conflicts,
+    })
 }
 
 fn counts(findings: &[Finding]) -> BTreeMap<&'static str, usize> {
@@ -63,9 +99,22 @@ pub fn json(r: &ScanReport) -> anyhow::Result<String> {
             "unresolved": r.inventory.unresolved.len(),
             "errors": r.inventory.errors.len(),
             "warnings": r.inventory.warnings.len(),
+            "suppressed": r.vex.suppressed.len(),
+            "vex_conflicts": r.vex.conflicts(),
         },
         "files": r.inventory.files,
-        "findings": f,
+        "findings": f
+            .iter()
+            .zip(&r.vex.notes)
+            .map(|(finding, n)| WithVex { finding, vex: n.as_ref() })
+            .collect::<Vec<_>>(),
+        "suppressed": r
+            .vex
+            .suppressed
+            .iter()
+            .map(|(finding, n)| WithVex { finding, vex: Some(n) })
+            .collect::<Vec<_>>(),
+        "vex": vex_json(r),
         "unevaluated": r.matches.unevaluated,
         "unresolved": r.inventory.unresolved,
         "errors": r.inventory.errors,
@@ -172,7 +221,54 @@ fn summary_line(r: &ScanReport) -> String {
             r.inventory.unresolved.len()
         ));
     }
+    let suppressed = r.vex.suppressed.len();
+    if suppressed > 0 {
+        s.push_str(&format!("; {suppressed} suppressed by VEX"));
+        if !r.vex.show_suppressed {
+            s.push_str(" (--show-suppressed lists them)");
+        }
+    }
+    let conflicts = r.vex.conflicts();
+    if conflicts > 0 {
+        s.push_str(&format!("; {conflicts} with conflicting VEX statements"));
+    }
     s
+}
+
+const VEX_HEADERS: [&str; 6] = ["ID", "PACKAGE", "VERSION", "VEX", "REASON", "SOURCE"];
+
+fn vex_cells(f: &Finding, n: &VexNote) -> [String; 6] {
+    let mut status = n.status.to_string();
+    if !n.conflicts.is_empty() {
+        status.push_str(" (conflict)");
+    }
+    [
+        f.id.clone(),
+        format!("{} ({})", f.name, f.ecosystem),
+        f.version.clone(),
+        status,
+        n.reason(),
+        match &n.author {
+            Some(a) => format!("{} ({a})", n.source),
+            None => n.source.clone(),
+        },
+    ]
+}
+
+/// Rows for the VEX section: shown findings with a statement (affected, under investigation),
+/// then suppressed ones when asked for.
+fn vex_rows(r: &ScanReport) -> Vec<[String; 6]> {
+    let mut rows: Vec<[String; 6]> = r
+        .matches
+        .findings
+        .iter()
+        .zip(&r.vex.notes)
+        .filter_map(|(f, n)| n.as_ref().map(|n| vex_cells(f, n)))
+        .collect();
+    if r.vex.show_suppressed {
+        rows.extend(r.vex.suppressed.iter().map(|(f, n)| vex_cells(f, n)));
+    }
+    rows
 }
 
 const HEADERS: [&str; 8] = [
@@ -213,6 +309,16 @@ pub fn table(r: &ScanReport, color: bool) -> String {
         out.push_str(&t.render(color));
         out.push('\n');
     }
+    let rows = vex_rows(r);
+    if !rows.is_empty() {
+        out.push_str("VEX statements applied:\n");
+        let mut t = Table::new(&VEX_HEADERS);
+        for c in rows {
+            t.row(c.into_iter().map(|s| (s, None)).collect());
+        }
+        out.push_str(&t.render(color));
+        out.push('\n');
+    }
     out.push_str(&summary_line(r));
     out.push('\n');
     out
@@ -236,6 +342,24 @@ pub fn markdown(r: &ScanReport) -> String {
         out.push('\n');
         for f in &r.matches.findings {
             let c = cells(f);
+            out.push_str("| ");
+            out.push_str(
+                &c.iter()
+                    .map(|s| md_escape(s))
+                    .collect::<Vec<_>>()
+                    .join(" | "),
+            );
+            out.push_str(" |\n");
+        }
+    }
+    let rows = vex_rows(r);
+    if !rows.is_empty() {
+        out.push_str("\n## VEX statements applied\n\n| ");
+        out.push_str(&VEX_HEADERS.join(" | "));
+        out.push_str(" |\n|");
+        out.push_str(&"---|".repeat(VEX_HEADERS.len()));
+        out.push('\n');
+        for c in rows {
             out.push_str("| ");
             out.push_str(
                 &c.iter()

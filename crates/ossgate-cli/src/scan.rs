@@ -30,6 +30,16 @@ pub struct ScanArgs {
     /// Write the report to FILE (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// The product release being scanned (purl or CPE): VEX statements about it apply.
+    #[arg(long, value_name = "PURL")]
+    pub product: Option<String>,
+    /// VEX documents (OpenVEX, CycloneDX, CSAF) to apply, besides the store and the project's
+    /// .ossgate/vex.openvex.json (repeatable).
+    #[arg(long = "vex", value_name = "FILE")]
+    pub vex: Vec<PathBuf>,
+    /// List the findings VEX statements suppress (not_affected, fixed).
+    #[arg(long)]
+    pub show_suppressed: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -100,8 +110,14 @@ pub fn run(ctx: &Ctx, args: ScanArgs) -> anyhow::Result<ExitCode> {
     {
         bail!("{e}");
     }
-    let matches = match_components(&store, &inventory.components)
+    let mut matches = match_components(&store, &inventory.components)
         .with_context(|| format!("matching against {}", store_path.display()))?;
+    let (statements, sources) = crate::vex::gather(&store, &args.path, &args.vex)?;
+    let findings = std::mem::take(&mut matches.findings);
+    let (shown, mut triage) = crate::vex::triage(&statements, args.product.as_deref(), findings);
+    matches.findings = shown;
+    triage.sources = sources;
+    triage.show_suppressed = args.show_suppressed;
 
     let report = ScanReport {
         target: args.path.display().to_string(),
@@ -109,6 +125,7 @@ pub fn run(ctx: &Ctx, args: ScanArgs) -> anyhow::Result<ExitCode> {
         advisories: status_records,
         inventory: &inventory,
         matches: &matches,
+        vex: &triage,
     };
     let text = match args.format {
         Format::Json => report::json(&report)?,
@@ -125,6 +142,13 @@ pub fn run(ctx: &Ctx, args: ScanArgs) -> anyhow::Result<ExitCode> {
         }
         for e in &inventory.errors {
             eprintln!("error: {e}");
+        }
+        let conflicts = triage.conflicts();
+        if conflicts > 0 {
+            eprintln!(
+                "warning: VEX statements disagree on {conflicts} finding{}; the newest statement was applied (see `vex.conflicts` in --format json)",
+                if conflicts == 1 { "" } else { "s" }
+            );
         }
     }
     if !inventory.errors.is_empty() {

@@ -5,6 +5,9 @@
 //! The store keeps each OSV record whole (for export and display), a small header (what a
 //! finding shows), and one row per `affected[]` entry keyed by (ecosystem, normalised name):
 //! a scan reads only the rows of the packages it has.
+//!
+//! It also keeps VEX triage decisions ([`VexStore`]): an append-only history in which the newest
+//! statement per (vulnerability, product, subcomponents) is the current one.
 
 mod sqlite;
 
@@ -161,4 +164,48 @@ pub trait ImportTx {
     /// Notes where a source came from.
     fn record_source(&mut self, row: &SourceRow) -> Result<()>;
     fn commit(self: Box<Self>) -> Result<()>;
+}
+
+/// One stored VEX statement. The store keeps the fields as text; `ossgate-vex` gives them
+/// meaning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VexRow {
+    /// Assigned by the store on insert (ignored when inserting).
+    pub id: i64,
+    pub vulnerability: String,
+    pub aliases: Vec<String>,
+    pub product: String,
+    pub subcomponents: Vec<String>,
+    pub status: String,
+    pub justification: Option<String>,
+    pub impact_statement: Option<String>,
+    pub action_statement: Option<String>,
+    pub notes: Option<String>,
+    pub author: String,
+    /// RFC 3339.
+    pub timestamp: String,
+    /// `timestamp` as microseconds since the Unix epoch, for ordering.
+    pub timestamp_us: i64,
+    /// Where the statement came from: `cli`, or the document it was imported from.
+    pub source: String,
+}
+
+/// Which statements to list; `None` matches everything.
+#[derive(Debug, Clone, Default)]
+pub struct VexFilter {
+    /// A vulnerability id or alias (case-insensitive).
+    pub vulnerability: Option<String>,
+    /// The product exactly as stored.
+    pub product: Option<String>,
+}
+
+/// The VEX history: appended to, never rewritten.
+pub trait VexStore {
+    /// Appends statements in one transaction; returns their ids.
+    fn insert_vex(&mut self, rows: &[VexRow]) -> Result<Vec<i64>>;
+    /// Every statement, oldest first.
+    fn vex_log(&self, filter: &VexFilter) -> Result<Vec<VexRow>>;
+    /// The current statement per (vulnerability, product, subcomponents): the newest by
+    /// timestamp, the later inserted on a tie; oldest first.
+    fn vex_current(&self, filter: &VexFilter) -> Result<Vec<VexRow>>;
 }

@@ -7,7 +7,8 @@ use std::path::Path;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` counts those applied.
 /// Append only: never edit a migration that has shipped.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 -- Small, hot rows: what matching reads. WITHOUT ROWID keeps them clustered by id.
 CREATE TABLE advisory (
     id          TEXT PRIMARY KEY,
@@ -64,7 +65,30 @@ CREATE TABLE meta (
     value INTEGER NOT NULL
 ) WITHOUT ROWID;
 INSERT INTO meta (key, value) VALUES ('records', 0);
-"#];
+"#,
+    r#"
+-- VEX triage decisions: append only. A later row for the same (vulnerability, product,
+-- subcomponents) supersedes an earlier one; nothing is updated or deleted.
+CREATE TABLE vex_statements (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    vulnerability    TEXT NOT NULL,
+    aliases          TEXT NOT NULL,   -- JSON array
+    product          TEXT NOT NULL,
+    subcomponents    TEXT NOT NULL,   -- JSON array, sorted
+    status           TEXT NOT NULL,
+    justification    TEXT,
+    impact_statement TEXT,
+    action_statement TEXT,
+    notes            TEXT,
+    author           TEXT NOT NULL,
+    timestamp        TEXT NOT NULL,   -- RFC 3339, as given
+    timestamp_us     INTEGER NOT NULL,-- microseconds since the epoch, for ordering
+    source           TEXT NOT NULL    -- where the statement was made (cli) or imported from
+);
+CREATE INDEX vex_key ON vex_statements (vulnerability, product, subcomponents, timestamp_us, id);
+CREATE INDEX vex_product ON vex_statements (product);
+"#,
+];
 
 /// The SQLite store.
 pub struct SqliteStore {
@@ -488,6 +512,133 @@ impl AdvisoryStore for SqliteStore {
     }
 }
 
+const VEX_COLUMNS: &str =
+    "id, vulnerability, aliases, product, subcomponents, status, justification,
+    impact_statement, action_statement, notes, author, timestamp, timestamp_us, source";
+
+fn vex_row(r: &rusqlite::Row) -> rusqlite::Result<VexRow> {
+    let list = |s: String| serde_json::from_str::<Vec<String>>(&s).unwrap_or_default();
+    Ok(VexRow {
+        id: r.get(0)?,
+        vulnerability: r.get(1)?,
+        aliases: list(r.get(2)?),
+        product: r.get(3)?,
+        subcomponents: list(r.get(4)?),
+        status: r.get(5)?,
+        justification: r.get(6)?,
+        impact_statement: r.get(7)?,
+        action_statement: r.get(8)?,
+        notes: r.get(9)?,
+        author: r.get(10)?,
+        timestamp: r.get(11)?,
+        timestamp_us: r.get(12)?,
+        source: r.get(13)?,
+    })
+}
+
+fn vex_where(filter: &VexFilter) -> (String, Vec<String>) {
+    let mut clauses = Vec::new();
+    let mut params = Vec::new();
+    if let Some(v) = &filter.vulnerability {
+        params.push(v.to_ascii_uppercase());
+        let n = params.len();
+        clauses.push(format!(
+            "(upper(vulnerability) = ?{n} OR EXISTS (SELECT 1 FROM json_each(aliases) WHERE upper(value) = ?{n}))"
+        ));
+    }
+    if let Some(p) = &filter.product {
+        params.push(p.clone());
+        clauses.push(format!("product = ?{}", params.len()));
+    }
+    let w = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
+    (w, params)
+}
+
+impl VexStore for SqliteStore {
+    fn insert_vex(&mut self, rows: &[VexRow]) -> Result<Vec<i64>> {
+        let path = self.path.clone();
+        let err = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let mut ids = Vec::with_capacity(rows.len());
+        {
+            let mut ins = tx
+                .prepare_cached(
+                    "INSERT INTO vex_statements (vulnerability, aliases, product, subcomponents, status,
+                        justification, impact_statement, action_statement, notes, author, timestamp,
+                        timestamp_us, source)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                )
+                .map_err(err)?;
+            for r in rows {
+                let mut subs = r.subcomponents.clone();
+                subs.sort();
+                subs.dedup();
+                ins.execute(params![
+                    r.vulnerability,
+                    serde_json::to_string(&r.aliases).unwrap_or_else(|_| "[]".into()),
+                    r.product,
+                    serde_json::to_string(&subs).unwrap_or_else(|_| "[]".into()),
+                    r.status,
+                    r.justification,
+                    r.impact_statement,
+                    r.action_statement,
+                    r.notes,
+                    r.author,
+                    r.timestamp,
+                    r.timestamp_us,
+                    r.source,
+                ])
+                .map_err(err)?;
+                ids.push(tx.last_insert_rowid());
+            }
+        }
+        tx.commit().map_err(err)?;
+        Ok(ids)
+    }
+
+    fn vex_log(&self, filter: &VexFilter) -> Result<Vec<VexRow>> {
+        let err = self.err();
+        let (w, params) = vex_where(filter);
+        let sql = format!("SELECT {VEX_COLUMNS} FROM vex_statements {w} ORDER BY timestamp_us, id");
+        let mut stmt = self.conn.prepare(&sql).map_err(&err)?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(params), vex_row)
+            .map_err(&err)?;
+        rows.collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(&err)
+    }
+
+    fn vex_current(&self, filter: &VexFilter) -> Result<Vec<VexRow>> {
+        let err = self.err();
+        let (w, params) = vex_where(filter);
+        // The newest row per (vulnerability, product, subcomponents); ties go to the later row.
+        let sql = format!(
+            "SELECT {VEX_COLUMNS} FROM (
+                SELECT *, ROW_NUMBER() OVER (
+                    PARTITION BY vulnerability, product, subcomponents
+                    ORDER BY timestamp_us DESC, id DESC) AS rn
+                FROM vex_statements {w})
+             WHERE rn = 1 ORDER BY timestamp_us, id"
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(&err)?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(params), vex_row)
+            .map_err(&err)?;
+        rows.collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(&err)
+    }
+}
+
 fn source_row(r: &rusqlite::Row) -> rusqlite::Result<SourceRow> {
     Ok(SourceRow {
         key: r.get(0)?,
@@ -596,6 +747,90 @@ mod tests {
         assert!(started.elapsed() < std::time::Duration::from_secs(5));
         tx.commit().unwrap();
         assert_eq!(reader.candidates("npm", "p").unwrap().len(), 2);
+    }
+
+    fn vex(vuln: &str, product: &str, status: &str, us: i64) -> VexRow {
+        VexRow {
+            id: 0,
+            vulnerability: vuln.into(),
+            aliases: vec!["GHSA-x".into()],
+            product: product.into(),
+            subcomponents: vec![],
+            status: status.into(),
+            justification: None,
+            impact_statement: None,
+            action_statement: None,
+            notes: None,
+            author: "alice".into(),
+            timestamp: format!("t{us}"),
+            timestamp_us: us,
+            source: "cli".into(),
+        }
+    }
+
+    #[test]
+    fn vex_history_is_append_only_and_the_newest_is_current() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = SqliteStore::open(&dir.path().join("s.db")).unwrap();
+        let ids = s
+            .insert_vex(&[
+                vex("CVE-1", "pkg:npm/app@1", "under_investigation", 10),
+                vex("CVE-1", "pkg:npm/app@1", "not_affected", 20),
+                vex("CVE-1", "pkg:npm/app@2", "affected", 15),
+                vex("CVE-2", "pkg:npm/app@1", "fixed", 5),
+            ])
+            .unwrap();
+        assert_eq!(ids.len(), 4);
+        // An older decision recorded later does not supersede a newer one.
+        s.insert_vex(&[vex("CVE-1", "pkg:npm/app@1", "affected", 12)])
+            .unwrap();
+        let all = s.vex_log(&VexFilter::default()).unwrap();
+        assert_eq!(all.len(), 5, "nothing is deleted");
+        assert_eq!(
+            all.iter().map(|r| r.timestamp_us).collect::<Vec<_>>(),
+            [5, 10, 12, 15, 20]
+        );
+        let cur = s.vex_current(&VexFilter::default()).unwrap();
+        let got: Vec<(&str, &str, &str)> = cur
+            .iter()
+            .map(|r| {
+                (
+                    r.vulnerability.as_str(),
+                    r.product.as_str(),
+                    r.status.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("CVE-2", "pkg:npm/app@1", "fixed"),
+                ("CVE-1", "pkg:npm/app@2", "affected"),
+                ("CVE-1", "pkg:npm/app@1", "not_affected"),
+            ]
+        );
+        let by_alias = s
+            .vex_log(&VexFilter {
+                vulnerability: Some("ghsa-X".into()),
+                product: Some("pkg:npm/app@2".into()),
+            })
+            .unwrap();
+        assert_eq!(by_alias.len(), 1);
+        assert_eq!(by_alias[0].aliases, ["GHSA-x"]);
+    }
+
+    #[test]
+    fn an_older_store_gains_the_vex_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        drop(SqliteStore::open(&path).unwrap());
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch("DROP TABLE vex_statements").unwrap();
+        c.pragma_update(None, "user_version", 1).unwrap();
+        drop(c);
+        let mut s = SqliteStore::open(&path).unwrap();
+        s.insert_vex(&[vex("CVE-1", "p", "fixed", 1)]).unwrap();
+        assert_eq!(s.vex_current(&VexFilter::default()).unwrap().len(), 1);
     }
 
     #[test]
