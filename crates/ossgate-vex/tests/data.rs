@@ -207,3 +207,40 @@ fn what_the_readers_take_from_known_documents() {
     );
     assert!(d.statements.iter().any(|s| s.product.starts_with("cpe:/")));
 }
+
+/// The schemas the writers are validated against (embedded in `schemas/`) are byte for byte
+/// the official ones in `$OSSGATE_DATA/schemas`.
+#[test]
+fn embedded_schemas_are_the_official_ones() {
+    let Some(vex) = vex_dir() else { return };
+    let official = vex.parent().unwrap().join("schemas");
+    let ours = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/schemas"));
+    for (mine, theirs) in [
+        (
+            "openvex_json_schema.json",
+            "openvex/openvex_json_schema.json",
+        ),
+        (
+            "csaf-2.0.schema.json",
+            "csaf/2.0/json_schema/csaf_json_schema.json",
+        ),
+        (
+            "cvss-v2.0.json",
+            "csaf/2.0/referenced_schema/first/cvss-v2.0.json",
+        ),
+        (
+            "cvss-v3.0.json",
+            "csaf/2.0/referenced_schema/first/cvss-v3.0.json",
+        ),
+        (
+            "cvss-v3.1.json",
+            "csaf/2.0/referenced_schema/first/cvss-v3.1.json",
+        ),
+    ] {
+        assert_eq!(
+            std::fs::read(ours.join(mine)).unwrap(),
+            std::fs::read(official.join(theirs)).unwrap(),
+            "{mine} differs from the official {theirs}"
+        );
+    }
+}
