@@ -642,6 +642,9 @@ impl Parser {
             args.push(w);
         }
         let end_line = self.line;
+        if self.i == start {
+            return Err(self.err("expected a command"));
+        }
         Ok(Stmt {
             cmd: if args.is_empty() {
                 Cmd::Empty
