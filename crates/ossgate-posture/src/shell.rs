@@ -1048,7 +1048,11 @@ impl Walker<'_> {
         // Record what a download writes (after the node's own checks, as a pre-order walk).
         if let Cmd::Call(words) = &s.cmd {
             let c = command(words);
-            if is_download(&c) {
+            // A download from a URL pinned to a commit is reproducible: running it is fine.
+            let pinned_url = c.iter().any(|a| {
+                a.contains("://") && a.split('/').any(|seg| seg.len() == 40 && seg.chars().all(|ch| ch.is_ascii_hexdigit()))
+            });
+            if is_download(&c) && !pinned_url {
                 let redirect = s.redirs.iter().find_map(|r| {
                     (r.op == ">")
                         .then(|| match r.word.parts.as_slice() {
@@ -1357,6 +1361,32 @@ pub fn package_install(c: &[String]) -> Option<(DepType, bool)> {
     let nuget_install = c.len() >= 2
         && (binary_is("nuget", &c[0]) || binary_is("nuget.exe", &c[0]))
         && c[1].eq_ignore_ascii_case("install");
+    // Restores: reproducible only in locked mode.
+    if c.len() >= 2
+        && (binary_is("nuget", &c[0]) || binary_is("nuget.exe", &c[0]))
+        && c[1].eq_ignore_ascii_case("restore")
+    {
+        let locked = c[2..].iter().any(|a| a.eq_ignore_ascii_case("-LockedMode"));
+        return Some((DepType::Nuget, locked));
+    }
+    if c.len() >= 2
+        && (binary_is("dotnet", &c[0]) || binary_is("dotnet.exe", &c[0]))
+        && c[1].eq_ignore_ascii_case("restore")
+    {
+        let locked = c[2..].iter().any(|a| a.eq_ignore_ascii_case("--locked-mode"));
+        return Some((DepType::Nuget, locked));
+    }
+    if (binary_is("msbuild", &c[0]) || binary_is("msbuild.exe", &c[0]))
+        && c[1..].iter().any(|a| {
+            let l = a.to_ascii_lowercase();
+            (l.starts_with("/t:") || l.starts_with("-t:")) && l.contains("restore")
+        })
+    {
+        let locked = c[1..].iter().any(|a| {
+            a.to_ascii_lowercase().replace('-', "/") == "/p:restorelockedmode=true"
+        });
+        return Some((DepType::Nuget, locked));
+    }
     if dotnet_add {
         let versioned = c[3..]
             .iter()

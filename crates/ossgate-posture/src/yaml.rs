@@ -17,6 +17,8 @@ use std::fmt;
 pub struct Node {
     pub line: u32,
     pub value: Value,
+    /// The value came from an alias (`*name`): it repeats what its anchor defined.
+    pub alias: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -99,14 +101,17 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
         return Ok(Node {
             line: 1,
             value: Value::Null,
+            alias: false,
         });
     }
     let options = serde_saphyr::options! {
         strict_booleans: true,
+        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::FirstWins,
     };
     match serde_saphyr::from_str_with_options::<Spanned<Value>>(text, options) {
         Ok(s) => Ok(Node {
             line: line_of(&s),
+            alias: is_alias(&s),
             value: s.value,
         }),
         Err(e) => Err(YamlError {
@@ -118,6 +123,10 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
 
 fn first_line(s: &str) -> String {
     s.lines().next().unwrap_or("").to_string()
+}
+
+fn is_alias<T>(s: &Spanned<T>) -> bool {
+    s.referenced.line() != s.defined.line() || s.referenced.column() != s.defined.column()
 }
 
 fn line_of<T>(s: &Spanned<T>) -> u32 {
@@ -180,6 +189,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
         while let Some(s) = seq.next_element::<Spanned<Value>>()? {
             out.push(Node {
                 line: line_of(&s),
+                alias: is_alias(&s),
                 value: s.value,
             });
         }
@@ -198,6 +208,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
             let v = map.next_value::<Spanned<Value>>()?;
             let node = Node {
                 line: line_of(&v),
+                alias: is_alias(&v),
                 value: v.value,
             };
             // YAML merge keys (`<<: *anchor`) splice the anchored mapping in.

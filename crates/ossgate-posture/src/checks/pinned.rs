@@ -125,7 +125,9 @@ pub fn gha_uses(path: &str, text: &str) -> Result<Deps, AnalysisError> {
             push(u, *l);
         }
         for s in &job.steps {
+            // An alias repeats a reference already counted at its anchor.
             if let Some((u, l)) = &s.uses
+                && !s.uses_alias
                 && !u.is_empty()
                 && !u.starts_with("./")
             {

@@ -113,6 +113,11 @@ fn evaluate(path: &str, text: &str, score: &mut f64, r: &mut CheckResult) {
             top_undeclared = true;
             r.details.push(format!("Warn: no topLevel permission defined: {path}:1"));
             r.findings.push(Finding::new("top-level-permissions-undeclared", path, Some(1), None));
+            if wf.jobs.iter().any(|j| j.permissions.is_none()) {
+                *score = 0.0;
+            } else {
+                *score -= 0.5;
+            }
         }
         Level::All(v, line) => {
             if !v.eq_ignore_ascii_case("read-all") && !v.eq_ignore_ascii_case("none") && !v.is_empty() {

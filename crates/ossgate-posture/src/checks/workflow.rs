@@ -9,6 +9,8 @@ use crate::yaml::{self, Node};
 pub struct Step {
     pub line: u32,
     pub uses: Option<(String, u32)>,
+    /// `uses` is a YAML alias of a reference made elsewhere in the file.
+    pub uses_alias: bool,
     pub run: Option<(String, u32)>,
     pub shell: Option<String>,
     pub cond: Option<String>,
@@ -118,6 +120,7 @@ pub fn parse(text: &str) -> Result<Workflow, WorkflowError> {
                     uses: s
                         .get("uses")
                         .and_then(|u| u.as_str().map(|v| (v.to_string(), u.line))),
+                    uses_alias: s.get("uses").is_some_and(|u| u.alias),
                     run: s
                         .get("run")
                         .and_then(|u| u.as_str().map(|v| (v.to_string(), u.line))),
@@ -157,7 +160,8 @@ pub fn step_shell(wf: &Workflow, job: &Job, step: &Step) -> Option<String> {
         let l = c.to_ascii_lowercase().replace(' ', "");
         if l.contains("runner.os=='windows'")
             || l.contains("runner.os==\"windows\"")
-            || l.contains("startswith(runner.os,'windows')")
+            || l.contains("${{startswith(runner.os,'windows')")
+            || l.contains("${{startswith(runner.os,\"windows\")")
             || l.contains("matrix.os=='windows-")
             || l.contains("matrix.os==\"windows-")
         {
