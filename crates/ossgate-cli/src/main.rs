@@ -13,6 +13,7 @@ macro_rules! outln {
 
 mod db;
 mod inventory;
+mod posture;
 mod progress;
 mod report;
 mod scan;
@@ -65,6 +66,8 @@ enum Command {
     /// Compare versions and evaluate OSV ranges under an ecosystem's rules.
     #[command(subcommand)]
     Version(version::VersionCommand),
+    /// Assess the security posture and health of git checkouts (Scorecard checks, offline).
+    Posture(posture::PostureArgs),
 }
 
 /// Settings every command shares.
@@ -128,6 +131,7 @@ fn main() -> ExitCode {
         Command::Inventory(args) => inventory::run(&ctx, args),
         Command::Db(cmd) => db::run(&ctx, cmd),
         Command::Version(cmd) => version::run(&ctx, cmd),
+        Command::Posture(args) => posture::run(&ctx, args),
     };
     match result {
         Ok(code) => code,

@@ -121,7 +121,7 @@ pub fn code_review(h: &History) -> CheckResult {
     let mut r = CheckResult::new(
         name,
         Score::clamp(ok as f64 / total as f64 * 10.0),
-        format!("{ok} of the last {total} changes show review (merge, review trailer or a committer other than the author; approximate)"),
+        format!("{ok} of the last {total} changes show review (merge, review trailer or a committer other than the author)"),
     );
     r.approximate = true;
     r
