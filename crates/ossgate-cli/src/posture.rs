@@ -44,14 +44,18 @@ impl VulnSource for StoreVulns {
     fn vulnerabilities(&self, root: &Path) -> Result<Vec<VulnHit>, String> {
         let store = SqliteStore::open_read(&self.store).map_err(|e| e.to_string())?;
         let inv = collect(root, &InvOptions::default()).map_err(|e| e.to_string())?;
-        let m = ossgate_vulndb::match_components(&store, &inv.components)
-            .map_err(|e| e.to_string())?;
+        let m =
+            ossgate_vulndb::match_components(&store, &inv.components).map_err(|e| e.to_string())?;
         Ok(m.findings
             .iter()
             .filter(|f| f.informational.is_none())
             .map(|f| VulnHit {
                 id: f.id.clone(),
-                file: f.sources.first().map(|s| s.file.clone()).unwrap_or_default(),
+                file: f
+                    .sources
+                    .first()
+                    .map(|s| s.file.clone())
+                    .unwrap_or_default(),
                 package: format!("{}@{}", f.name, f.version),
             })
             .collect())
@@ -60,7 +64,9 @@ impl VulnSource for StoreVulns {
 
 pub fn run(ctx: &Ctx, args: PostureArgs) -> anyhow::Result<ExitCode> {
     let store_path = ctx.store_path();
-    let vulns = store_path.exists().then(|| StoreVulns { store: store_path });
+    let vulns = store_path
+        .exists()
+        .then_some(StoreVulns { store: store_path });
     let opts = Options {
         now: None,
         vulns: vulns.as_ref().map(|v| v as &dyn VulnSource),
@@ -161,8 +167,13 @@ fn table(r: &Report) -> String {
     let mut s = format!(
         "{} @ {}  aggregate score: {}\n\n",
         r.name,
-        r.commit.as_deref().map(|c| &c[..c.len().min(12)]).unwrap_or("(no commits)"),
-        r.score.map(|v| format!("{v:.1}/10")).unwrap_or_else(|| "n/a".into())
+        r.commit
+            .as_deref()
+            .map(|c| &c[..c.len().min(12)])
+            .unwrap_or("(no commits)"),
+        r.score
+            .map(|v| format!("{v:.1}/10"))
+            .unwrap_or_else(|| "n/a".into())
     );
     s.push_str(&format!("{:<24} {:>6}  {}\n", "CHECK", "SCORE", "REASON"));
     for c in &r.checks {
@@ -172,7 +183,10 @@ fn table(r: &Report) -> String {
             Score::Offline => "-".into(),
         };
         let approx = if c.approximate { " (approximate)" } else { "" };
-        s.push_str(&format!("{:<24} {:>6}  {}{}\n", c.name, score, c.reason, approx));
+        s.push_str(&format!(
+            "{:<24} {:>6}  {}{}\n",
+            c.name, score, c.reason, approx
+        ));
     }
     let h = &r.health;
     s.push_str(&format!(

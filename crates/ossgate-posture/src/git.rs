@@ -105,7 +105,10 @@ impl Repo {
                 Ok(a) => (a.name.to_string(), a.email.to_string(), a.seconds()),
                 Err(_) => (String::new(), String::new(), 0),
             };
-            let committer_email = c.committer().map(|s| s.email.to_string()).unwrap_or_default();
+            let committer_email = c
+                .committer()
+                .map(|s| s.email.to_string())
+                .unwrap_or_default();
             let message = c.message.to_string();
             h.commits.push(CommitInfo {
                 id: info.id.to_string(),
@@ -143,7 +146,8 @@ impl Repo {
             };
             match obj.kind {
                 gix::object::Kind::Tag => {
-                    if let Ok(t) = gix::objs::TagRef::from_bytes(&obj.data, self.repo.object_hash()) {
+                    if let Ok(t) = gix::objs::TagRef::from_bytes(&obj.data, self.repo.object_hash())
+                    {
                         info.annotated = true;
                         info.signed = t.signature.is_some()
                             || t.message.windows(10).any(|w| w == b"-----BEGIN");
@@ -154,7 +158,9 @@ impl Repo {
                     }
                 }
                 gix::object::Kind::Commit => {
-                    if let Ok(c) = gix::objs::CommitRef::from_bytes(&obj.data, self.repo.object_hash()) {
+                    if let Ok(c) =
+                        gix::objs::CommitRef::from_bytes(&obj.data, self.repo.object_hash())
+                    {
                         info.time = c.author().ok().map(|a| a.seconds());
                     }
                 }

@@ -51,12 +51,23 @@ pub fn compute(h: &History, tree: &Tree, now: i64) -> Health {
         out.days_since_last_release = Some((now - last).max(0) / DAY);
     }
     if times.len() >= 2 {
-        let mut gaps: Vec<f64> = times.windows(2).map(|w| (w[1] - w[0]) as f64 / DAY as f64).collect();
+        let mut gaps: Vec<f64> = times
+            .windows(2)
+            .map(|w| (w[1] - w[0]) as f64 / DAY as f64)
+            .collect();
         gaps.sort_by(|a, b| a.total_cmp(b));
         let m = gaps.len() / 2;
-        out.release_cadence_days = Some(if gaps.len() % 2 == 1 { gaps[m] } else { (gaps[m - 1] + gaps[m]) / 2.0 });
+        out.release_cadence_days = Some(if gaps.len() % 2 == 1 {
+            gaps[m]
+        } else {
+            (gaps[m - 1] + gaps[m]) / 2.0
+        });
     }
-    let year: Vec<_> = h.commits.iter().filter(|c| c.time >= now - 365 * DAY && c.time <= now).collect();
+    let year: Vec<_> = h
+        .commits
+        .iter()
+        .filter(|c| c.time >= now - 365 * DAY && c.time <= now)
+        .collect();
     let mut per: BTreeMap<String, usize> = BTreeMap::new();
     for c in &year {
         *per.entry(c.author_email.to_ascii_lowercase()).or_default() += 1;
@@ -87,7 +98,8 @@ pub fn compute(h: &History, tree: &Tree, now: i64) -> Health {
     }
     if let Some((o, n)) = orgs.iter().max_by_key(|(_, n)| **n) {
         out.largest_org = Some(o.clone());
-        out.largest_org_share = Some((*n as f64 / h.commits.len().max(1) as f64 * 1000.0).round() / 1000.0);
+        out.largest_org_share =
+            Some((*n as f64 / h.commits.len().max(1) as f64 * 1000.0).round() / 1000.0);
     }
     for p in tree.paths() {
         let dir_ok = !p.contains('/') || p.starts_with(".github/") || p.starts_with("docs/");
@@ -103,14 +115,26 @@ pub fn compute(h: &History, tree: &Tree, now: i64) -> Health {
             _ => continue,
         };
     }
-    if let Some(p) = tree.paths().iter().find(|p| crate::checks::security_policy::is_policy_path(p)) {
+    if let Some(p) = tree
+        .paths()
+        .iter()
+        .find(|p| crate::checks::security_policy::is_policy_path(p))
+    {
         out.governance.security_policy = Some(p.clone());
         if let Some(t) = tree.read_text(p) {
             out.governance.security_contact = crate::checks::security_policy::analyse(&t).0 > 0;
         }
     }
-    out.best_practices_badge = tree.paths().iter().filter(|p| !p.contains('/') && p.to_ascii_uppercase().starts_with("README")).any(|p| {
-        tree.read_text(p).is_some_and(|t| t.contains("bestpractices.coreinfrastructure.org/projects/") || t.contains("bestpractices.dev/projects/") || t.contains("bestpractices.dev/en/projects/"))
-    });
+    out.best_practices_badge = tree
+        .paths()
+        .iter()
+        .filter(|p| !p.contains('/') && p.to_ascii_uppercase().starts_with("README"))
+        .any(|p| {
+            tree.read_text(p).is_some_and(|t| {
+                t.contains("bestpractices.coreinfrastructure.org/projects/")
+                    || t.contains("bestpractices.dev/projects/")
+                    || t.contains("bestpractices.dev/en/projects/")
+            })
+        });
     out
 }

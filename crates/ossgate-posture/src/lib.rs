@@ -134,8 +134,14 @@ impl CheckResult {
 pub fn risk_of(name: &str) -> Risk {
     match name {
         "Dangerous-Workflow" | "Webhooks" => Risk::Critical,
-        "Binary-Artifacts" | "Branch-Protection" | "Code-Review" | "Dependency-Update-Tool"
-        | "Maintained" | "Signed-Releases" | "Token-Permissions" | "Vulnerabilities" => Risk::High,
+        "Binary-Artifacts"
+        | "Branch-Protection"
+        | "Code-Review"
+        | "Dependency-Update-Tool"
+        | "Maintained"
+        | "Signed-Releases"
+        | "Token-Permissions"
+        | "Vulnerabilities" => Risk::High,
         "Fuzzing" | "Packaging" | "Pinned-Dependencies" | "SAST" | "Security-Policy" => {
             Risk::Medium
         }
@@ -206,7 +212,9 @@ pub fn assess(path: &Path, opts: &Options) -> Result<Report, Error> {
         Tree::from_dir(path).map_err(|e| Error::Io(path.display().to_string(), e))?
     };
     let history = repo.history()?;
-    let now = opts.now.unwrap_or_else(|| jiff::Timestamp::now().as_second());
+    let now = opts
+        .now
+        .unwrap_or_else(|| jiff::Timestamp::now().as_second());
     let mut checks = checks::file_checks(&tree);
     checks.push(checks::vulnerabilities::check(path, opts.vulns));
     checks.extend(checks::history_checks(&history, &tree, now));
@@ -270,7 +278,7 @@ pub fn to_json(r: &Report) -> serde_json::Value {
         "date": r.date,
         "repo": {"name": r.name, "commit": r.commit},
         "scorecard": {"version": concat!("ossgate-posture ", env!("CARGO_PKG_VERSION")), "commit": null},
-        "score": r.score.map(|s| serde_json::Value::from(s)).unwrap_or(serde_json::Value::from(-1)),
+        "score": r.score.map(serde_json::Value::from).unwrap_or(serde_json::Value::from(-1)),
         "checks": checks,
         "metadata": [],
         "ossgate": r.health,

@@ -89,7 +89,9 @@ struct Parser {
     depth: usize,
 }
 
-const RESERVED_END: &[&str] = &["then", "elif", "else", "fi", "do", "done", "esac", "}", "in"];
+const RESERVED_END: &[&str] = &[
+    "then", "elif", "else", "fi", "do", "done", "esac", "}", "in",
+];
 
 impl Parser {
     fn err(&self, m: &str) -> ParseError {
@@ -108,14 +110,9 @@ impl Parser {
     }
 
     fn starts(&self, t: &str) -> bool {
-        let mut j = self.i;
-        for c in t.chars() {
-            if self.s.get(j) != Some(&c) {
-                return false;
-            }
-            j += 1;
-        }
-        true
+        (self.i..)
+            .zip(t.chars())
+            .all(|(j, c)| self.s.get(j) == Some(&c))
     }
 
     fn bump(&mut self) -> Option<char> {
@@ -171,7 +168,11 @@ impl Parser {
                 }
                 let line: String = self.s[start..self.i].iter().collect();
                 self.bump();
-                let l = if strip { line.trim_start_matches('\t') } else { &line };
+                let l = if strip {
+                    line.trim_start_matches('\t')
+                } else {
+                    &line
+                };
                 if l == delim {
                     break;
                 }
@@ -558,7 +559,9 @@ impl Parser {
         }
         self.i = j;
         let mut op = String::new();
-        for t in ["<<<", "<<-", "<<", ">>", "<&", ">&", "<>", ">|", "&>", "<", ">"] {
+        for t in [
+            "<<<", "<<-", "<<", ">>", "<&", ">&", "<>", ">|", "&>", "<", ">",
+        ] {
             if self.starts(t) {
                 op = t.to_string();
                 break;
@@ -662,8 +665,7 @@ impl Parser {
     fn word(&mut self) -> Result<Word, ParseError> {
         let mut parts: Vec<Part> = Vec::new();
         let mut lit = String::new();
-        loop {
-            let Some(c) = self.peek() else { break };
+        while let Some(c) = self.peek() {
             match c {
                 '\\' => {
                     self.bump();
@@ -1050,7 +1052,9 @@ impl Walker<'_> {
             let c = command(words);
             // A download from a URL pinned to a commit is reproducible: running it is fine.
             let pinned_url = c.iter().any(|a| {
-                a.contains("://") && a.split('/').any(|seg| seg.len() == 40 && seg.chars().all(|ch| ch.is_ascii_hexdigit()))
+                a.contains("://")
+                    && a.split('/')
+                        .any(|seg| seg.len() == 40 && seg.chars().all(|ch| ch.is_ascii_hexdigit()))
             });
             if is_download(&c) && !pinned_url {
                 let redirect = s.redirs.iter().find_map(|r| {
@@ -1141,11 +1145,7 @@ pub fn command(words: &[Word]) -> Vec<String> {
                     out.push(format!("\"{l}\""));
                 }
             }
-            Part::Lit(l) => {
-                if !l.eq_ignore_ascii_case("sudo") {
-                    out.push(l.clone());
-                }
-            }
+            Part::Lit(l) if !l.eq_ignore_ascii_case("sudo") => out.push(l.clone()),
             _ => {}
         }
     }
@@ -1244,7 +1244,10 @@ fn clean(p: &str) -> String {
 }
 
 fn interpreter_with_file(c: &[String], f: &str) -> bool {
-    is_interpreter(c) && c[1..].iter().any(|a| clean(a).eq_ignore_ascii_case(&clean(f)))
+    is_interpreter(c)
+        && c[1..]
+            .iter()
+            .any(|a| clean(a).eq_ignore_ascii_case(&clean(f)))
 }
 
 fn executes_file(c: &[String], f: &str) -> bool {
@@ -1265,11 +1268,18 @@ fn is_download(c: &[String]) -> bool {
 
 fn url_path_base(u: &str) -> String {
     let after_scheme = u.split_once("://").map(|x| x.1).unwrap_or(u);
-    let path = after_scheme.find('/').map(|i| &after_scheme[i..]).unwrap_or("");
+    let path = after_scheme
+        .find('/')
+        .map(|i| &after_scheme[i..])
+        .unwrap_or("");
     let path = path.split(['?', '#']).next().unwrap_or("");
     let b = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
     if b.is_empty() {
-        if path.is_empty() { ".".into() } else { "/".into() }
+        if path.is_empty() {
+            ".".into()
+        } else {
+            "/".into()
+        }
     } else {
         b.to_string()
     }
@@ -1311,14 +1321,20 @@ fn output_file(c: &[String]) -> Option<String> {
         return None;
     }
     if binary_is("aws", c0) {
-        if c.len() < 3 || !c[1].eq_ignore_ascii_case("s3api") || !c[2].eq_ignore_ascii_case("get-object")
+        if c.len() < 3
+            || !c[1].eq_ignore_ascii_case("s3api")
+            || !c[2].eq_ignore_ascii_case("get-object")
         {
             return None;
         }
         let ifile = &c[c.len() - 2];
         let ofile = &c[c.len() - 1];
         if clean(&parent(ofile)) == clean(ofile) {
-            return Some(clean(&format!("{}/{}", parent(ofile), url_path_base(ifile))));
+            return Some(clean(&format!(
+                "{}/{}",
+                parent(ofile),
+                url_path_base(ifile)
+            )));
         }
         return Some(ofile.clone());
     }
@@ -1348,9 +1364,13 @@ pub fn package_install(c: &[String]) -> Option<(DepType, bool)> {
     {
         let checksums = c[2..].iter().any(|a| {
             let k = a.split('=').next().unwrap_or("");
-            ["--requirechecksum", "--requirechecksums", "--require-checksums"]
-                .iter()
-                .any(|f| k.eq_ignore_ascii_case(f))
+            [
+                "--requirechecksum",
+                "--requirechecksums",
+                "--require-checksums",
+            ]
+            .iter()
+            .any(|f| k.eq_ignore_ascii_case(f))
         });
         return Some((DepType::Choco, checksums));
     }
@@ -1373,7 +1393,9 @@ pub fn package_install(c: &[String]) -> Option<(DepType, bool)> {
         && (binary_is("dotnet", &c[0]) || binary_is("dotnet.exe", &c[0]))
         && c[1].eq_ignore_ascii_case("restore")
     {
-        let locked = c[2..].iter().any(|a| a.eq_ignore_ascii_case("--locked-mode"));
+        let locked = c[2..]
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case("--locked-mode"));
         return Some((DepType::Nuget, locked));
     }
     if (binary_is("msbuild", &c[0]) || binary_is("msbuild.exe", &c[0]))
@@ -1382,9 +1404,9 @@ pub fn package_install(c: &[String]) -> Option<(DepType, bool)> {
             (l.starts_with("/t:") || l.starts_with("-t:")) && l.contains("restore")
         })
     {
-        let locked = c[1..].iter().any(|a| {
-            a.to_ascii_lowercase().replace('-', "/") == "/p:restorelockedmode=true"
-        });
+        let locked = c[1..]
+            .iter()
+            .any(|a| a.to_ascii_lowercase().replace('-', "/") == "/p:restorelockedmode=true");
         return Some((DepType::Nuget, locked));
     }
     if dotnet_add {
@@ -1418,7 +1440,9 @@ fn is_full_semver(s: &str) -> bool {
     let (core, _) = rest.split_once(['-', '+']).unwrap_or((rest, ""));
     let tail = &rest[core.len()..];
     let nums: Vec<&str> = core.split('.').collect();
-    let ok_tail = tail.chars().all(|c| c.is_ascii_alphanumeric() || "-.+".contains(c))
+    let ok_tail = tail
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-.+".contains(c))
         && !tail.ends_with(['-', '+']);
     nums.len() == 3
         && nums
@@ -1611,7 +1635,8 @@ fn matching_shell_script(path: &str, content: &[u8], shells: &[&str]) -> bool {
     };
     let parts: Vec<&str> = rest.split(' ').collect();
     shells.iter().any(|s| {
-        binary_is(s, parts[0]) || (parts.len() >= 2 && binary_is("env", parts[0]) && binary_is(s, parts[1]))
+        binary_is(s, parts[0])
+            || (parts.len() >= 2 && binary_is("env", parts[0]) && binary_is(s, parts[1]))
     })
 }
 
@@ -1653,20 +1678,36 @@ mod tests {
 
     #[test]
     fn download_then_execute() {
-        let r = scan("wget https://x/install.sh\nbash install.sh\ncurl https://y > /tmp/f\n/tmp/f\n");
-        assert_eq!(r.deps.iter().filter(|d| d.kind == DepType::DownloadThenRun).count(), 2);
+        let r =
+            scan("wget https://x/install.sh\nbash install.sh\ncurl https://y > /tmp/f\n/tmp/f\n");
+        assert_eq!(
+            r.deps
+                .iter()
+                .filter(|d| d.kind == DepType::DownloadThenRun)
+                .count(),
+            2
+        );
     }
 
     #[test]
     fn installs() {
-        let r = scan("pip install x\npip install -r r.txt --require-hashes\nnpm ci\nnpm i x\ngo get a.b/c@v1.2.3\n");
+        let r = scan(
+            "pip install x\npip install -r r.txt --require-hashes\nnpm ci\nnpm i x\ngo get a.b/c@v1.2.3\n",
+        );
         let pinned: Vec<bool> = r.deps.iter().map(|d| d.pinned).collect();
         assert_eq!(pinned, vec![false, true, true, false, true]);
     }
 
     #[test]
     fn syntax_errors_do_not_panic() {
-        for s in ["if x; curl a | bash", "echo 'open", "$(", "a && ", "case x in", "f() {"] {
+        for s in [
+            "if x; curl a | bash",
+            "echo 'open",
+            "$(",
+            "a && ",
+            "case x in",
+            "f() {",
+        ] {
             assert!(!scan(s).errors.is_empty(), "{s}");
         }
     }

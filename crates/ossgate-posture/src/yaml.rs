@@ -249,7 +249,14 @@ mod tests {
     fn lines_and_on_key() {
         let n = parse("on:\n  push:\njobs:\n  a:\n    steps:\n      - uses: x/y@v1\n").unwrap();
         assert!(n.get("on").is_some());
-        let step = &n.get("jobs").unwrap().get("a").unwrap().get("steps").unwrap().items()[0];
+        let step = &n
+            .get("jobs")
+            .unwrap()
+            .get("a")
+            .unwrap()
+            .get("steps")
+            .unwrap()
+            .items()[0];
         assert_eq!(step.get("uses").unwrap().line, 6);
         assert_eq!(step.str_at("uses"), Some("x/y@v1"));
     }

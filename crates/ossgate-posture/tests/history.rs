@@ -14,12 +14,17 @@ const NOW: i64 = 1_780_272_000;
 fn git_env(dir: &Path, args: &[&str], env: &[(&str, String)]) -> String {
     let mut c = Command::new("git");
     c.args(args).current_dir(dir);
-    c.env("GIT_CONFIG_GLOBAL", "/dev/null").env("GIT_CONFIG_NOSYSTEM", "1");
+    c.env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1");
     for (k, v) in env {
         c.env(k, v);
     }
     let out = c.output().expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
@@ -79,7 +84,14 @@ fn maintained_contributors_and_bus_factor() {
     ];
     for i in 0..20 {
         let (n, e) = authors[i % 4];
-        commit(d, NOW - (80 - i as i64) * DAY, n, e, None, &format!("change {i}"));
+        commit(
+            d,
+            NOW - (80 - i as i64) * DAY,
+            n,
+            e,
+            None,
+            &format!("change {i}"),
+        );
     }
     let r = assess(d, &opts()).unwrap();
     let m = check(&r, "Maintained");
@@ -106,7 +118,14 @@ fn young_or_idle_repositories_are_not_maintained() {
     let t = init();
     commit(t.path(), NOW - 500 * DAY, "A", "a@x.example", None, "old");
     for i in 0..3 {
-        commit(t.path(), NOW - (60 + i) * DAY, "A", "a@x.example", None, "few");
+        commit(
+            t.path(),
+            NOW - (60 + i) * DAY,
+            "A",
+            "a@x.example",
+            None,
+            "few",
+        );
     }
     let r = assess(t.path(), &opts()).unwrap();
     // 3 commits in 90 days: 3/13 of a weekly cadence.
@@ -118,8 +137,22 @@ fn code_review_from_trailers_committers_and_merges() {
     let t = init();
     let d = t.path();
     commit(d, NOW - 50 * DAY, "A", "a@x.example", None, "unreviewed 1");
-    commit(d, NOW - 49 * DAY, "A", "a@x.example", None, "fix\n\nReviewed-by: B <b@x.example>\n");
-    commit(d, NOW - 48 * DAY, "A", "a@x.example", Some("maintainer@x.example"), "applied by someone else");
+    commit(
+        d,
+        NOW - 49 * DAY,
+        "A",
+        "a@x.example",
+        None,
+        "fix\n\nReviewed-by: B <b@x.example>\n",
+    );
+    commit(
+        d,
+        NOW - 48 * DAY,
+        "A",
+        "a@x.example",
+        Some("maintainer@x.example"),
+        "applied by someone else",
+    );
     commit(d, NOW - 47 * DAY, "A", "a@x.example", None, "unreviewed 2");
     let r = assess(d, &opts()).unwrap();
     let c = check(&r, "Code-Review");
@@ -165,9 +198,18 @@ fn signed_tag(dir: &Path, name: &str, when: i64) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(body.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(body.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "mktag: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "mktag: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
     git_env(dir, &["update-ref", &format!("refs/tags/{name}"), &id], &[]);
 }
@@ -188,7 +230,11 @@ fn signed_releases_and_cadence() {
             ("GIT_COMMITTER_DATE", format!("@{when} +0000")),
         ]
     };
-    git_env(d, &["tag", "-a", "v1.0", "-m", "v1.0"], &tag_env(NOW - 300 * DAY));
+    git_env(
+        d,
+        &["tag", "-a", "v1.0", "-m", "v1.0"],
+        &tag_env(NOW - 300 * DAY),
+    );
     commit(d, NOW - 200 * DAY, "A", "a@x.example", None, "two");
     signed_tag(d, "v1.1", NOW - 200 * DAY);
     commit(d, NOW - 100 * DAY, "A", "a@x.example", None, "three");
@@ -218,7 +264,13 @@ fn forge_checks_are_left_out_of_the_aggregate() {
     let t = init();
     commit(t.path(), NOW - 5 * DAY, "A", "a@x.example", None, "x");
     let r = assess(t.path(), &opts()).unwrap();
-    for n in ["Branch-Protection", "CI-Tests", "CII-Best-Practices", "Webhooks", "Vulnerabilities"] {
+    for n in [
+        "Branch-Protection",
+        "CI-Tests",
+        "CII-Best-Practices",
+        "Webhooks",
+        "Vulnerabilities",
+    ] {
         assert_eq!(check(&r, n).score, Score::Offline, "{n}");
     }
     let expected = ossgate_posture::aggregate(&r.checks).unwrap();
@@ -226,9 +278,19 @@ fn forge_checks_are_left_out_of_the_aggregate() {
     let json = ossgate_posture::to_json(&r);
     // 11 file checks (with Vulnerabilities), 4 history checks, 4 forge-only checks.
     assert_eq!(json["checks"].as_array().unwrap().len(), 19);
-    let bp = json["checks"].as_array().unwrap().iter().find(|c| c["name"] == "Webhooks").unwrap();
+    let bp = json["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "Webhooks")
+        .unwrap();
     assert_eq!(bp["score"], -1);
-    assert!(bp["reason"].as_str().unwrap().contains("not available offline"));
+    assert!(
+        bp["reason"]
+            .as_str()
+            .unwrap()
+            .contains("not available offline")
+    );
     assert!(json["ossgate"]["bus_factor"].is_number());
     assert_eq!(json["repo"]["commit"].as_str().unwrap().len(), 40);
 }
@@ -251,13 +313,33 @@ fn malformed_workflow_and_dockerfile_give_findings_with_lines() {
     commit(d, NOW - 5 * DAY, "A", "a@x.example", None, "x");
     let r = assess(d, &opts()).unwrap();
     let dw = check(&r, "Dangerous-Workflow");
-    let f = dw.findings.iter().find(|f| f.kind == "invalid-workflow").expect("finding");
+    let f = dw
+        .findings
+        .iter()
+        .find(|f| f.kind == "invalid-workflow")
+        .expect("finding");
     assert_eq!(f.file, ".github/workflows/bad.yml");
     assert!(f.line.is_some_and(|l| l >= 5), "{f:?}");
     let pd = check(&r, "Pinned-Dependencies");
-    let pe: Vec<_> = pd.findings.iter().filter(|f| f.kind == "processing-error").collect();
-    assert!(pe.iter().any(|f| f.file == "Dockerfile" && f.line == Some(2)), "{pe:?}");
-    assert!(pe.iter().any(|f| f.file == "Dockerfile" && f.line == Some(4)), "{pe:?}");
+    let pe: Vec<_> = pd
+        .findings
+        .iter()
+        .filter(|f| f.kind == "processing-error")
+        .collect();
+    assert!(
+        pe.iter()
+            .any(|f| f.file == "Dockerfile" && f.line == Some(2)),
+        "{pe:?}"
+    );
+    assert!(
+        pe.iter()
+            .any(|f| f.file == "Dockerfile" && f.line == Some(4)),
+        "{pe:?}"
+    );
     // The readable RUN is still analysed.
-    assert!(pd.findings.iter().any(|f| f.kind == "unpinned-downloadThenRun" && f.line == Some(3)));
+    assert!(
+        pd.findings
+            .iter()
+            .any(|f| f.kind == "unpinned-downloadThenRun" && f.line == Some(3))
+    );
 }

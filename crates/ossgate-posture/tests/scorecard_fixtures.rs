@@ -15,7 +15,9 @@ use std::process::Command;
 fn shared_data() -> PathBuf {
     std::env::var_os("OSSGATE_DATA")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data")))
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"))
+        })
 }
 
 fn fixtures_root() -> Option<PathBuf> {
@@ -55,7 +57,11 @@ fn git(dir: &Path, args: &[&str]) {
         .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
         .output()
         .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// A fresh git repository with `files` (fixture path, analyzed_as) committed.
@@ -73,7 +79,10 @@ fn setup(check_dir: &Path, files: &[(String, String)]) -> tempfile::TempDir {
     }
     git(tmp.path(), &["init", "-q"]);
     git(tmp.path(), &["add", "-A"]);
-    git(tmp.path(), &["commit", "-q", "--allow-empty", "-m", "fixture"]);
+    git(
+        tmp.path(),
+        &["commit", "-q", "--allow-empty", "-m", "fixture"],
+    );
     tmp
 }
 
@@ -102,7 +111,11 @@ fn assertions(root: &Path) -> Vec<(String, String, Value)> {
                 let rel = p.strip_prefix(root).unwrap().to_string_lossy().to_string();
                 let check_dir = rel.split('/').next().unwrap().to_string();
                 for a in v["assertions"].as_array().unwrap() {
-                    out.push((check_dir.clone(), v["fixture"].as_str().unwrap().to_string(), a.clone()));
+                    out.push((
+                        check_dir.clone(),
+                        v["fixture"].as_str().unwrap().to_string(),
+                        a.clone(),
+                    ));
                 }
             }
         }
@@ -113,12 +126,26 @@ fn assertions(root: &Path) -> Vec<(String, String, Value)> {
 
 fn check_deps(label: &str, deps: &pinned::Deps, expect: &Value, at: &str) {
     if let Some(n) = expect["unpinned"].as_u64() {
-        assert_eq!(deps.unpinned() as u64, n, "{label}: unpinned; deps {:#?}", deps.deps);
+        assert_eq!(
+            deps.unpinned() as u64,
+            n,
+            "{label}: unpinned; deps {:#?}",
+            deps.deps
+        );
     }
     if let Some(n) = expect["processing_errors"].as_u64() {
-        assert_eq!(deps.errors.len() as u64, n, "{label}: processing errors {:?}", deps.errors);
+        assert_eq!(
+            deps.errors.len() as u64,
+            n,
+            "{label}: processing errors {:?}",
+            deps.errors
+        );
     }
-    for want in expect["dependencies_include"].as_array().into_iter().flatten() {
+    for want in expect["dependencies_include"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
         let found = deps.deps.iter().any(|d| {
             d.kind == want["type"].as_str().unwrap()
                 && d.snippet == want["snippet"].as_str().unwrap()
@@ -130,12 +157,23 @@ fn check_deps(label: &str, deps: &pinned::Deps, expect: &Value, at: &str) {
         assert!(found, "{label}: missing {want}; have {:#?}", deps.deps);
     }
     if let Some(first) = expect.get("first_dependency") {
-        let d = deps.deps.first().unwrap_or_else(|| panic!("{label}: no dependency"));
+        let d = deps
+            .deps
+            .first()
+            .unwrap_or_else(|| panic!("{label}: no dependency"));
         assert_eq!(d.kind, first["type"].as_str().unwrap(), "{label}");
         assert_eq!(d.name.as_deref(), first["name"].as_str(), "{label}");
-        assert_eq!(d.pinned_at.as_deref(), first["pinned_at"].as_str(), "{label}");
+        assert_eq!(
+            d.pinned_at.as_deref(),
+            first["pinned_at"].as_str(),
+            "{label}"
+        );
         assert_eq!(d.snippet, first["snippet"].as_str().unwrap(), "{label}");
-        assert_eq!(u64::from(d.start_line), first["start_line"].as_u64().unwrap(), "{label}");
+        assert_eq!(
+            u64::from(d.start_line),
+            first["start_line"].as_u64().unwrap(),
+            "{label}"
+        );
         assert_eq!(d.pinned, first["pinned"].as_bool().unwrap(), "{label}");
     }
 }
@@ -152,7 +190,10 @@ fn scorecard_peer_fixtures() {
     std::panic::set_hook(Box::new(|_| {}));
     for (check_dir, fixture, a) in assertions(&root) {
         let scope = a["scope"].as_str().unwrap();
-        let label = format!("{check_dir}/{fixture} [{} {scope}]", a["check"].as_str().unwrap());
+        let label = format!(
+            "{check_dir}/{fixture} [{} {scope}]",
+            a["check"].as_str().unwrap()
+        );
         if a["needs_forge_data"].as_bool() == Some(true) {
             skipped_forge += 1;
             continue;
@@ -161,7 +202,8 @@ fn scorecard_peer_fixtures() {
             skipped_scope += 1;
             continue;
         }
-        let r = std::panic::catch_unwind(|| run_one(&root, &check_dir, &fixture, &a, &label, scope));
+        let r =
+            std::panic::catch_unwind(|| run_one(&root, &check_dir, &fixture, &a, &label, scope));
         match r {
             Ok(()) => checked += 1,
             Err(e) => {
@@ -175,8 +217,15 @@ fn scorecard_peer_fixtures() {
         }
     }
     let _ = std::panic::take_hook();
-    eprintln!("scorecard fixtures: {checked} assertions hold, {skipped_forge} need forge data, {skipped_scope} in skipped scopes");
-    assert!(failures.is_empty(), "{} failing assertions:\n{}", failures.len(), failures.join("\n\n"));
+    eprintln!(
+        "scorecard fixtures: {checked} assertions hold, {skipped_forge} need forge data, {skipped_scope} in skipped scopes"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} failing assertions:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
     assert!(checked >= 150, "only {checked} assertions checked");
 }
 
@@ -188,9 +237,17 @@ fn run_one(root: &Path, check_dir: &str, fixture: &str, a: &Value, label: &str, 
         let files: Vec<(String, String)> = match a["scenario_files"].as_array() {
             Some(sf) => sf
                 .iter()
-                .map(|f| (f["fixture"].as_str().unwrap().to_string(), f["analyzed_as"].as_str().unwrap().to_string()))
+                .map(|f| {
+                    (
+                        f["fixture"].as_str().unwrap().to_string(),
+                        f["analyzed_as"].as_str().unwrap().to_string(),
+                    )
+                })
                 .collect(),
-            None => vec![(fixture.clone(), a["analyzed_as"].as_str().unwrap().to_string())],
+            None => vec![(
+                fixture.clone(),
+                a["analyzed_as"].as_str().unwrap().to_string(),
+            )],
         };
         let at = a["analyzed_as"].as_str().unwrap_or(&files[0].1).to_string();
         let repo = setup(&cdir, &files);
@@ -246,14 +303,26 @@ fn run_one(root: &Path, check_dir: &str, fixture: &str, a: &Value, label: &str, 
                     assert!(r.is_err(), "{label}");
                 } else {
                     let unlocked = u64::from(!r.unwrap());
-                    assert_eq!(unlocked, expect["unlocked_projects"].as_u64().unwrap(), "{label}");
+                    assert_eq!(
+                        unlocked,
+                        expect["unlocked_projects"].as_u64().unwrap(),
+                        "{label}"
+                    );
                 }
             }
             "nuget_cpm_props" => {
                 let (en, fixed, floating) = pinned::nuget_cpm_props(&content()).unwrap();
                 assert_eq!(en, expect["cpm_enabled"].as_bool().unwrap(), "{label}");
-                assert_eq!(fixed as u64, expect["fixed_versions"].as_u64().unwrap(), "{label}");
-                assert_eq!(floating as u64, expect["unfixed_versions"].as_u64().unwrap(), "{label}");
+                assert_eq!(
+                    fixed as u64,
+                    expect["fixed_versions"].as_u64().unwrap(),
+                    "{label}"
+                );
+                assert_eq!(
+                    floating as u64,
+                    expect["unfixed_versions"].as_u64().unwrap(),
+                    "{label}"
+                );
             }
             "nuget_post_process" => {
                 // A staged, unpinned `nuget install` found elsewhere in the repository.
@@ -272,14 +341,29 @@ fn run_one(root: &Path, check_dir: &str, fixture: &str, a: &Value, label: &str, 
                     errors: Vec::new(),
                 };
                 let unlocked = pinned::nuget_post_process(&tree, &mut deps);
-                assert_eq!(deps.deps[0].pinned, expect["nuget_dependency_pinned_after"].as_bool().unwrap(), "{label}");
-                for p in expect["remediation_mentions_unlocked_projects"].as_array().into_iter().flatten() {
-                    assert!(unlocked.iter().any(|u| u.ends_with(p.as_str().unwrap())), "{label}: {unlocked:?}");
+                assert_eq!(
+                    deps.deps[0].pinned,
+                    expect["nuget_dependency_pinned_after"].as_bool().unwrap(),
+                    "{label}"
+                );
+                for p in expect["remediation_mentions_unlocked_projects"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                {
+                    assert!(
+                        unlocked.iter().any(|u| u.ends_with(p.as_str().unwrap())),
+                        "{label}: {unlocked:?}"
+                    );
                 }
             }
             "raw_dangerous_patterns" => {
                 let n = dangerous_workflow::patterns(&at, &text()).unwrap().len();
-                assert_eq!(n as u64, expect["dangerous_patterns"].as_u64().unwrap(), "{label}");
+                assert_eq!(
+                    n as u64,
+                    expect["dangerous_patterns"].as_u64().unwrap(),
+                    "{label}"
+                );
             }
             "raw_sast_detection" => {
                 let got = sast::detect(&tree);
@@ -290,23 +374,40 @@ fn run_one(root: &Path, check_dir: &str, fixture: &str, a: &Value, label: &str, 
                         got.iter().any(|g| g.kind == w["tool"].as_str().unwrap()
                             && g.file == w["path"].as_str().unwrap()
                             && w["line"].as_u64().is_none_or(|l| g.line == Some(l as u32))
-                            && w["snippet"].as_str().is_none_or(|s| g.snippet.as_deref() == Some(s))),
+                            && w["snippet"]
+                                .as_str()
+                                .is_none_or(|s| g.snippet.as_deref() == Some(s))),
                         "{label}: missing {w}; have {got:?}"
                     );
                 }
             }
             "raw_binary_files" => {
                 let n = binary_artifacts::find(&tree).len();
-                assert_eq!(n as u64, expect["binary_files"].as_u64().unwrap(), "{label}");
+                assert_eq!(
+                    n as u64,
+                    expect["binary_files"].as_u64().unwrap(),
+                    "{label}"
+                );
             }
             "is_packaging_workflow" => {
                 let hit = packaging::is_packaging_workflow(&text()).unwrap().is_some();
-                assert_eq!(hit, expect["is_packaging_workflow"].as_bool().unwrap(), "{label}");
+                assert_eq!(
+                    hit,
+                    expect["is_packaging_workflow"].as_bool().unwrap(),
+                    "{label}"
+                );
             }
             "gitlab_packaging" => {
                 let (line, n) = packaging::gitlab_packaging(&text());
-                assert_eq!(line.is_some(), expect["is_packaging_workflow"].as_bool().unwrap(), "{label}");
-                if let Some(l) = expect["line"].as_u64().or(expect["first_package_line"].as_u64()) {
+                assert_eq!(
+                    line.is_some(),
+                    expect["is_packaging_workflow"].as_bool().unwrap(),
+                    "{label}"
+                );
+                if let Some(l) = expect["line"]
+                    .as_u64()
+                    .or(expect["first_package_line"].as_u64())
+                {
                     assert_eq!(u64::from(line.unwrap_or(1)), l, "{label}");
                 }
                 if let Some(p) = expect["packages"].as_u64() {
@@ -325,10 +426,16 @@ fn run_one(root: &Path, check_dir: &str, fixture: &str, a: &Value, label: &str, 
                 if let Some(s) = expect["score"].as_i64() {
                     assert_eq!(score_num(r.score), s, "{label}: {r:#?}");
                 }
-                for w in expect["warn_locations_include"].as_array().into_iter().flatten() {
+                for w in expect["warn_locations_include"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                {
                     assert!(
-                        r.findings.iter().any(|f| f.file == w["path"].as_str().unwrap()
-                            && f.line.map(u64::from) == w["line"].as_u64()),
+                        r.findings
+                            .iter()
+                            .any(|f| f.file == w["path"].as_str().unwrap()
+                                && f.line.map(u64::from) == w["line"].as_u64()),
                         "{label}: missing warning at {w}; {:?}",
                         r.findings
                     );

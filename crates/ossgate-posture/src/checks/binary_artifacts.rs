@@ -68,7 +68,8 @@ pub fn check(tree: &Tree) -> CheckResult {
     );
     for p in found {
         r.details.push(format!("Warn: binary detected: {p}"));
-        r.findings.push(Finding::new("binary-artifact", &p, None, None));
+        r.findings
+            .push(Finding::new("binary-artifact", &p, None, None));
     }
     r
 }

@@ -13,7 +13,14 @@ use crate::{CheckResult, Finding, Score};
 pub const NAME: &str = "Dangerous-Workflow";
 
 const UNTRUSTED_SUFFIXES: &[&str] = &[
-    ".title", ".body", ".message", ".name", ".email", ".label", ".ref", ".page_name",
+    ".title",
+    ".body",
+    ".message",
+    ".name",
+    ".email",
+    ".label",
+    ".ref",
+    ".page_name",
     ".default_branch",
 ];
 
@@ -21,7 +28,10 @@ const UNTRUSTED_SUFFIXES: &[&str] = &[
 pub fn is_untrusted(expr: &str) -> bool {
     let e = expr.trim();
     let lower = e.to_ascii_lowercase();
-    if let Some(inner) = lower.strip_prefix("tojson(").and_then(|s| s.strip_suffix(')')) {
+    if let Some(inner) = lower
+        .strip_prefix("tojson(")
+        .and_then(|s| s.strip_suffix(')'))
+    {
         let inner = inner.trim();
         return inner == "github.event" || inner == "github";
     }
@@ -100,9 +110,8 @@ pub fn patterns(path: &str, text: &str) -> Result<Vec<Finding>, Finding> {
     if !crate::tree::is_workflow_path(path) {
         return Ok(out);
     }
-    let wf = workflow::parse(text).map_err(|e| {
-        Finding::new("invalid-workflow", path, e.line, Some(e.message))
-    })?;
+    let wf = workflow::parse(text)
+        .map_err(|e| Finding::new("invalid-workflow", path, e.line, Some(e.message)))?;
     let privileged = wf
         .triggers
         .iter()
@@ -119,7 +128,12 @@ pub fn patterns(path: &str, text: &str) -> Result<Vec<Finding>, Finding> {
                     || lr.contains("github.event.workflow_run.head")
                     || lr.contains("github.head_ref")
                 {
-                    out.push(Finding::new("untrusted-checkout", path, Some(*l), Some(r.clone())));
+                    out.push(Finding::new(
+                        "untrusted-checkout",
+                        path,
+                        Some(*l),
+                        Some(r.clone()),
+                    ));
                 }
             }
             if let Some((run, line)) = &s.run {
@@ -155,13 +169,18 @@ pub fn check(tree: &Tree) -> CheckResult {
     if wfs.is_empty() {
         return CheckResult::new(NAME, Score::Inconclusive, "no workflows found");
     }
-    let mut r = CheckResult::new(NAME, Score::Value(10), "no dangerous workflow patterns detected");
+    let mut r = CheckResult::new(
+        NAME,
+        Score::Value(10),
+        "no dangerous workflow patterns detected",
+    );
     for (i, p) in wfs {
         let Some(b) = tree.read_at(i) else { continue };
         match patterns(p, &String::from_utf8_lossy(&b)) {
             Ok(fs) => r.findings.extend(fs),
             Err(f) => {
-                r.details.push(format!("Warn: {}: unreadable workflow", f.file));
+                r.details
+                    .push(format!("Warn: {}: unreadable workflow", f.file));
                 r.findings.push(f);
             }
         }

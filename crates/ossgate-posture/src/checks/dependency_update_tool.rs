@@ -39,8 +39,10 @@ pub fn check(tree: &Tree) -> CheckResult {
     }
     let mut r = CheckResult::new(NAME, Score::Value(10), "update tool detected");
     for (_, p) in found {
-        r.details.push(format!("Info: detected update tool config: {p}"));
-        r.findings.push(Finding::new("update-tool-config", p, None, None));
+        r.details
+            .push(format!("Info: detected update tool config: {p}"));
+        r.findings
+            .push(Finding::new("update-tool-config", p, None, None));
     }
     r
 }

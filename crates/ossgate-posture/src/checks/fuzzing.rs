@@ -20,7 +20,11 @@ fn content_marker(path: &str, text: &str) -> Option<(&'static str, u32)> {
         (".js", "JavaScriptFastCheck", "fast-check"),
         (".hs", "HaskellQuickCheck", "Test.QuickCheck"),
         (".py", "PythonHypothesis", "from hypothesis import"),
-        (".erl", "ErlangPropEr", "-include_lib(\"proper/include/proper.hrl\")"),
+        (
+            ".erl",
+            "ErlangPropEr",
+            "-include_lib(\"proper/include/proper.hrl\")",
+        ),
     ];
     for (ext, name, needle) in rules {
         if l.ends_with(ext)
@@ -42,7 +46,9 @@ pub fn check(tree: &Tree) -> CheckResult {
             continue;
         }
         if (lower.ends_with("fuzz/cargo.toml"))
-            && tree.read_text(p).is_some_and(|t| t.contains("libfuzzer-sys"))
+            && tree
+                .read_text(p)
+                .is_some_and(|t| t.contains("libfuzzer-sys"))
         {
             found.push(Finding::new("RustCargoFuzz", p, None, None));
             continue;
@@ -68,7 +74,8 @@ pub fn check(tree: &Tree) -> CheckResult {
     }
     let mut r = CheckResult::new(NAME, Score::Value(10), "project is fuzzed");
     for f in &found {
-        r.details.push(format!("Info: {} integration found: {}", f.kind, f.file));
+        r.details
+            .push(format!("Info: {} integration found: {}", f.kind, f.file));
     }
     r.findings = found;
     r

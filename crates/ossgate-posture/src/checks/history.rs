@@ -20,26 +20,60 @@ use std::collections::{BTreeMap, BTreeSet};
 const DAY: i64 = 86_400;
 
 const PUBLIC_MAIL: &[&str] = &[
-    "gmail.com", "googlemail.com", "hotmail.com", "outlook.com", "live.com", "yahoo.com",
-    "icloud.com", "me.com", "mac.com", "protonmail.com", "proton.me", "qq.com", "163.com",
-    "126.com", "gmx.de", "gmx.net", "web.de", "mail.ru", "yandex.ru", "aol.com", "fastmail.com",
-    "users.noreply.github.com", "noreply.github.com", "localhost", "example.com", "hey.com",
+    "gmail.com",
+    "googlemail.com",
+    "hotmail.com",
+    "outlook.com",
+    "live.com",
+    "yahoo.com",
+    "icloud.com",
+    "me.com",
+    "mac.com",
+    "protonmail.com",
+    "proton.me",
+    "qq.com",
+    "163.com",
+    "126.com",
+    "gmx.de",
+    "gmx.net",
+    "web.de",
+    "mail.ru",
+    "yandex.ru",
+    "aol.com",
+    "fastmail.com",
+    "users.noreply.github.com",
+    "noreply.github.com",
+    "localhost",
+    "example.com",
+    "hey.com",
 ];
 
 /// The organisation an e-mail address suggests (its domain minus common mail-host prefixes),
 /// or `None` for personal mail providers.
 pub fn organisation(email: &str) -> Option<String> {
-    let d = email.rsplit_once('@')?.1.trim().trim_end_matches('>').to_ascii_lowercase();
+    let d = email
+        .rsplit_once('@')?
+        .1
+        .trim()
+        .trim_end_matches('>')
+        .to_ascii_lowercase();
     if d.is_empty() || !d.contains('.') {
         return None;
     }
-    if PUBLIC_MAIL.iter().any(|p| d == *p || d.ends_with(&format!(".{p}"))) {
+    if PUBLIC_MAIL
+        .iter()
+        .any(|p| d == *p || d.ends_with(&format!(".{p}")))
+    {
         return None;
     }
     // mail.example.com / users.example.org → example.com
     let parts: Vec<&str> = d.split('.').collect();
     let n = parts.len();
-    let keep = if n >= 3 && parts[n - 2].len() <= 3 && parts[n - 1].len() == 2 { 3 } else { 2 };
+    let keep = if n >= 3 && parts[n - 2].len() <= 3 && parts[n - 1].len() == 2 {
+        3
+    } else {
+        2
+    };
     Some(parts[n.saturating_sub(keep)..].join("."))
 }
 
@@ -50,14 +84,24 @@ pub fn maintained(h: &History, now: i64) -> CheckResult {
     };
     let mut r;
     if now - first < 90 * DAY {
-        r = CheckResult::new(name, Score::Value(0), "repository was created in the last 90 days");
+        r = CheckResult::new(
+            name,
+            Score::Value(0),
+            "repository was created in the last 90 days",
+        );
     } else {
-        let recent = h.commits.iter().filter(|c| c.time >= now - 90 * DAY && c.time <= now).count();
+        let recent = h
+            .commits
+            .iter()
+            .filter(|c| c.time >= now - 90 * DAY && c.time <= now)
+            .count();
         let score = (recent as f64 / 13.0 * 10.0).min(10.0);
         r = CheckResult::new(
             name,
             Score::clamp(score),
-            format!("{recent} commit(s) in the last 90 days (issue activity is not available offline)"),
+            format!(
+                "{recent} commit(s) in the last 90 days (issue activity is not available offline)"
+            ),
         );
     }
     r.approximate = true;
@@ -72,7 +116,9 @@ pub fn contributors(h: &History, now: i64) -> CheckResult {
     }
     let mut per_author: BTreeMap<String, usize> = BTreeMap::new();
     for c in &h.commits {
-        *per_author.entry(c.author_email.to_ascii_lowercase()).or_default() += 1;
+        *per_author
+            .entry(c.author_email.to_ascii_lowercase())
+            .or_default() += 1;
     }
     let orgs: BTreeSet<String> = per_author
         .iter()
@@ -88,7 +134,8 @@ pub fn contributors(h: &History, now: i64) -> CheckResult {
     );
     r.approximate = true;
     for o in orgs {
-        r.details.push(format!("Info: found contributions from: {o}"));
+        r.details
+            .push(format!("Info: found contributions from: {o}"));
     }
     r
 }
@@ -121,7 +168,9 @@ pub fn code_review(h: &History) -> CheckResult {
     let mut r = CheckResult::new(
         name,
         Score::clamp(ok as f64 / total as f64 * 10.0),
-        format!("{ok} of the last {total} changes show review (merge, review trailer or a committer other than the author)"),
+        format!(
+            "{ok} of the last {total} changes show review (merge, review trailer or a committer other than the author)"
+        ),
     );
     r.approximate = true;
     r
@@ -141,16 +190,26 @@ pub fn signed_releases(h: &History, tree: &Tree) -> CheckResult {
         .map(String::as_str)
         .filter(|p| {
             let n = file_name(p).to_ascii_lowercase();
-            [".asc", ".sig", ".minisig", ".sigstore", ".sigstore.json", ".intoto.jsonl"]
-                .iter()
-                .any(|e| n.ends_with(e))
+            [
+                ".asc",
+                ".sig",
+                ".minisig",
+                ".sigstore",
+                ".sigstore.json",
+                ".intoto.jsonl",
+            ]
+            .iter()
+            .any(|e| n.ends_with(e))
         })
         .collect();
     let mut r = CheckResult::new(name, Score::Value(0), "");
     let mut signed = 0;
     let mut provenance = 0;
     for t in &tags {
-        let files: Vec<&&str> = sig_files.iter().filter(|p| p.contains(t.name.as_str())).collect();
+        let files: Vec<&&str> = sig_files
+            .iter()
+            .filter(|p| p.contains(t.name.as_str()))
+            .collect();
         let prov = files.iter().any(|p| p.ends_with(".intoto.jsonl"));
         if t.signed || !files.is_empty() {
             signed += 1;
@@ -159,8 +218,14 @@ pub fn signed_releases(h: &History, tree: &Tree) -> CheckResult {
             }
             r.details.push(format!("Info: signed release: {}", t.name));
         } else {
-            r.details.push(format!("Warn: release {} is not signed", t.name));
-            r.findings.push(Finding::new("unsigned-release", &format!("refs/tags/{}", t.name), None, None));
+            r.details
+                .push(format!("Warn: release {} is not signed", t.name));
+            r.findings.push(Finding::new(
+                "unsigned-release",
+                &format!("refs/tags/{}", t.name),
+                None,
+                None,
+            ));
         }
     }
     let n = tags.len() as f64;

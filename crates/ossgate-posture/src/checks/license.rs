@@ -40,15 +40,28 @@ pub fn is_license_file(path: &str) -> bool {
 }
 
 const OSI: &[&str] = &[
-    "MIT", "APACHE", "ASL", "BSD", "GPL", "LGPL", "AGPL", "MPL", "ISC", "EPL", "UNLICENSE",
-    "ZLIB", "ARTISTIC", "CC0",
+    "MIT",
+    "APACHE",
+    "ASL",
+    "BSD",
+    "GPL",
+    "LGPL",
+    "AGPL",
+    "MPL",
+    "ISC",
+    "EPL",
+    "UNLICENSE",
+    "ZLIB",
+    "ARTISTIC",
+    "CC0",
 ];
 
 pub fn check(tree: &Tree) -> CheckResult {
     let files = tree.matching(is_license_file);
     let Some((_, first)) = files.first() else {
         let mut r = CheckResult::new(NAME, Score::Value(0), "license file not detected");
-        r.details.push("Warn: project does not have a license file".into());
+        r.details
+            .push("Warn: project does not have a license file".into());
         return r;
     };
     let u = first.to_ascii_uppercase();
@@ -58,11 +71,14 @@ pub fn check(tree: &Tree) -> CheckResult {
         Score::Value(if recognised { 10 } else { 9 }),
         "license file detected",
     );
-    r.details.push(format!("Info: project has a license file: {first}"));
+    r.details
+        .push(format!("Info: project has a license file: {first}"));
     if !recognised {
-        r.details
-            .push("Warn: the licence is not identified by its file name as FSF/OSI-approved".into());
+        r.details.push(
+            "Warn: the licence is not identified by its file name as FSF/OSI-approved".into(),
+        );
     }
-    r.findings.push(Finding::new("license-file", first, None, None));
+    r.findings
+        .push(Finding::new("license-file", first, None, None));
     r
 }

@@ -31,10 +31,16 @@ pub fn is_publish_command(line: &str) -> bool {
     has("npm", "publish")
         || has("yarn", "publish")
         || has("pnpm", "publish")
-        || (words.iter().any(|w| w.ends_with("mvn") || w.ends_with("mvnw"))
-            && words.iter().any(|w| *w == "deploy" || w.starts_with("deploy:")))
-        || words.iter().any(|w| *w == "deploy") && l.contains("mvn")
-        || (words.iter().any(|w| w.ends_with("gradle") || w.ends_with("gradlew"))
+        || (words
+            .iter()
+            .any(|w| w.ends_with("mvn") || w.ends_with("mvnw"))
+            && words
+                .iter()
+                .any(|w| *w == "deploy" || w.starts_with("deploy:")))
+        || words.contains(&"deploy") && l.contains("mvn")
+        || (words
+            .iter()
+            .any(|w| w.ends_with("gradle") || w.ends_with("gradlew"))
             && words.iter().any(|w| w.starts_with("publish")))
         || has("gem", "push")
         || has("nuget", "push")
@@ -46,7 +52,9 @@ pub fn is_publish_command(line: &str) -> bool {
         || has("sbt", "publishSigned")
         || words.contains(&"hex.publish")
         || has("docker", "push")
-        || words.iter().any(|w| *w == "semantic-release" || w.ends_with("/semantic-release"))
+        || words
+            .iter()
+            .any(|w| *w == "semantic-release" || w.ends_with("/semantic-release"))
         || (words.first().is_some_and(|w| w.ends_with("goreleaser")) && words.contains(&"release"))
         || has("flit", "publish")
         || has("hatch", "publish")
@@ -112,7 +120,10 @@ pub fn check(tree: &Tree) -> CheckResult {
     }
     let mut r = CheckResult::new(NAME, Score::Value(10), "packaging workflow detected");
     for f in &found {
-        r.details.push(format!("Info: project packages its releases by way of CI: {}", f.file));
+        r.details.push(format!(
+            "Info: project packages its releases by way of CI: {}",
+            f.file
+        ));
     }
     r.findings = found;
     r

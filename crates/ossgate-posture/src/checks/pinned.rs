@@ -402,7 +402,8 @@ pub fn dockerfile_run(path: &str, content: &[u8]) -> Result<Deps, AnalysisError>
         } else {
             let cmd = run_command(&ins.args);
             if cmd.trim().is_empty() {
-                out.errors.push((path.into(), ins.start_line, "empty RUN".into()));
+                out.errors
+                    .push((path.into(), ins.start_line, "empty RUN".into()));
                 continue;
             }
             shell::analyse(
@@ -518,7 +519,13 @@ pub fn workflow_run_scripts(path: &str, text: &str) -> Result<Deps, AnalysisErro
                 continue;
             }
             let mut scan = ShellScan::default();
-            shell::analyse(&redact_expressions(run), *line, *line, &mut files, &mut scan);
+            shell::analyse(
+                &redact_expressions(run),
+                *line,
+                *line,
+                &mut files,
+                &mut scan,
+            );
             out.add_shell(path, scan);
         }
     }
@@ -570,7 +577,9 @@ pub fn nuget_cpm_props(content: &[u8]) -> Result<(bool, usize, usize), String> {
     let mut buf = Vec::new();
     let mut versions = Vec::new();
     loop {
-        let ev = reader.read_event_into(&mut buf).map_err(|e| e.to_string())?;
+        let ev = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| e.to_string())?;
         match ev {
             quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => {
                 let n = e.local_name().as_ref().to_string();
@@ -614,7 +623,11 @@ fn is_exact_nuget(v: &str) -> bool {
 /// package management, when every version is exact; otherwise when every .csproj sets
 /// RestoreLockedMode. Returns the projects that do not (for the remediation text).
 pub fn nuget_post_process(tree: &Tree, deps: &mut Deps) -> Vec<String> {
-    if !deps.deps.iter().any(|d| d.kind == "nugetCommand" && !d.pinned) {
+    if !deps
+        .deps
+        .iter()
+        .any(|d| d.kind == "nugetCommand" && !d.pinned)
+    {
         return Vec::new();
     }
     let mut cpm: Option<(bool, usize, usize)> = None;
@@ -712,8 +725,12 @@ pub fn check(tree: &Tree) -> CheckResult {
         ));
     }
     for (f, l, m) in &deps.errors {
-        r.findings
-            .push(Finding::new("processing-error", f, Some(*l), Some(m.clone())));
+        r.findings.push(Finding::new(
+            "processing-error",
+            f,
+            Some(*l),
+            Some(m.clone()),
+        ));
     }
     if deps.deps.is_empty() {
         r.reason = "no dependencies found".into();
@@ -752,13 +769,18 @@ pub fn check(tree: &Tree) -> CheckResult {
         let ratio = *pinned as f64 / *total as f64;
         sum += ratio * 10.0 * w;
         weight += w;
-        r.details.push(format!("Info: {g}: {pinned}/{total} pinned"));
+        r.details
+            .push(format!("Info: {g}: {pinned}/{total} pinned"));
     }
     r.score = Score::clamp(sum / weight);
     r.reason = if deps.unpinned() == 0 {
         "all dependencies are pinned".into()
     } else {
-        format!("{} of {} dependencies are not pinned", deps.unpinned(), deps.deps.len())
+        format!(
+            "{} of {} dependencies are not pinned",
+            deps.unpinned(),
+            deps.deps.len()
+        )
     };
     r
 }

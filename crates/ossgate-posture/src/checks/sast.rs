@@ -36,7 +36,8 @@ pub fn detect(tree: &Tree) -> Vec<Finding> {
                     let Some((u, _)) = &s.uses else { continue };
                     let name = u.split('@').next().unwrap_or("").to_ascii_lowercase();
                     for (a, t) in ACTIONS {
-                        if (name == *a || name.starts_with(&format!("{a}/"))) && !tools.contains(t) {
+                        if (name == *a || name.starts_with(&format!("{a}/"))) && !tools.contains(t)
+                        {
                             tools.push(t);
                         }
                     }
@@ -80,7 +81,10 @@ pub fn check(tree: &Tree) -> CheckResult {
     );
     r.approximate = true;
     for f in &found {
-        r.details.push(format!("Info: SAST configuration detected: {} ({})", f.kind, f.file));
+        r.details.push(format!(
+            "Info: SAST configuration detected: {} ({})",
+            f.kind, f.file
+        ));
     }
     r.findings = found;
     r

@@ -53,18 +53,25 @@ pub fn check(tree: &Tree) -> CheckResult {
     let files = tree.matching(is_policy_path);
     let Some((i, p)) = files.first() else {
         let mut r = CheckResult::new(NAME, Score::Value(0), "security policy file not detected");
-        r.details.push("Warn: no security policy file detected".into());
+        r.details
+            .push("Warn: no security policy file detected".into());
         return r;
     };
-    let text = tree.read_at(*i).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+    let text = tree
+        .read_at(*i)
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
     let (links, rest, words) = analyse(&text);
     let mut score = 0;
     let mut r = CheckResult::new(NAME, Score::Value(0), "security policy file detected");
-    r.findings.push(Finding::new("security-policy", p, None, None));
-    r.details.push(format!("Info: security policy file detected: {p}"));
+    r.findings
+        .push(Finding::new("security-policy", p, None, None));
+    r.details
+        .push(format!("Info: security policy file detected: {p}"));
     if links > 0 {
         score += 6;
-        r.details.push("Info: found linked content in security policy".into());
+        r.details
+            .push("Info: found linked content in security policy".into());
     } else {
         r.details.push("Warn: no linked content found".into());
     }
@@ -76,7 +83,9 @@ pub fn check(tree: &Tree) -> CheckResult {
     }
     if words > 0 && rest > 1 {
         score += 1;
-        r.details.push("Info: found disclosure, vulnerability, and/or timelines in security policy".into());
+        r.details.push(
+            "Info: found disclosure, vulnerability, and/or timelines in security policy".into(),
+        );
     }
     r.score = Score::Value(score);
     r

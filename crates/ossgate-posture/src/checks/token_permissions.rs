@@ -56,7 +56,11 @@ fn uses_any(wf: &Workflow, prefixes: &[&str]) -> bool {
 
 fn ignored(wf: &Workflow, text: &str) -> Vec<&'static str> {
     let mut out = Vec::new();
-    if super::packaging::is_packaging_workflow(text).ok().flatten().is_some() {
+    if super::packaging::is_packaging_workflow(text)
+        .ok()
+        .flatten()
+        .is_some()
+    {
         out.push("packages");
     }
     let releasing = uses_any(
@@ -100,8 +104,12 @@ fn evaluate(path: &str, text: &str, score: &mut f64, r: &mut CheckResult) {
     let wf = match workflow::parse(text) {
         Ok(w) => w,
         Err(e) => {
-            r.findings
-                .push(Finding::new("invalid-workflow", path, e.line, Some(e.message)));
+            r.findings.push(Finding::new(
+                "invalid-workflow",
+                path,
+                e.line,
+                Some(e.message),
+            ));
             return;
         }
     };
@@ -111,8 +119,14 @@ fn evaluate(path: &str, text: &str, score: &mut f64, r: &mut CheckResult) {
     match level(wf.permissions.as_ref()) {
         Level::Undeclared => {
             top_undeclared = true;
-            r.details.push(format!("Warn: no topLevel permission defined: {path}:1"));
-            r.findings.push(Finding::new("top-level-permissions-undeclared", path, Some(1), None));
+            r.details
+                .push(format!("Warn: no topLevel permission defined: {path}:1"));
+            r.findings.push(Finding::new(
+                "top-level-permissions-undeclared",
+                path,
+                Some(1),
+                None,
+            ));
             if wf.jobs.iter().any(|j| j.permissions.is_none()) {
                 *score = 0.0;
             } else {
@@ -120,10 +134,20 @@ fn evaluate(path: &str, text: &str, score: &mut f64, r: &mut CheckResult) {
             }
         }
         Level::All(v, line) => {
-            if !v.eq_ignore_ascii_case("read-all") && !v.eq_ignore_ascii_case("none") && !v.is_empty() {
+            if !v.eq_ignore_ascii_case("read-all")
+                && !v.eq_ignore_ascii_case("none")
+                && !v.is_empty()
+            {
                 top_write = true;
-                r.details.push(format!("Warn: topLevel '{v}' permission set: {path}:{line}"));
-                r.findings.push(Finding::new("top-level-write-all", path, Some(line), Some(v.into())));
+                r.details.push(format!(
+                    "Warn: topLevel '{v}' permission set: {path}:{line}"
+                ));
+                r.findings.push(Finding::new(
+                    "top-level-write-all",
+                    path,
+                    Some(line),
+                    Some(v.into()),
+                ));
                 *score -= 0.5;
             }
         }
@@ -139,21 +163,35 @@ fn evaluate(path: &str, text: &str, score: &mut f64, r: &mut CheckResult) {
                     _ => 1.0,
                 };
                 *score -= cost;
-                r.details.push(format!("Warn: topLevel '{k}' permission set to 'write': {path}:{line}"));
-                r.findings.push(Finding::new("top-level-write", path, Some(line), Some(format!("{k}: write"))));
+                r.details.push(format!(
+                    "Warn: topLevel '{k}' permission set to 'write': {path}:{line}"
+                ));
+                r.findings.push(Finding::new(
+                    "top-level-write",
+                    path,
+                    Some(line),
+                    Some(format!("{k}: write")),
+                ));
             }
         }
     }
     for job in &wf.jobs {
         match level(job.permissions.as_ref()) {
             Level::Undeclared => {
-                if top_undeclared || matches!(level(wf.permissions.as_ref()), Level::All(v, _) if !v.eq_ignore_ascii_case("read-all") && !v.eq_ignore_ascii_case("none")) {
+                if top_undeclared
+                    || matches!(level(wf.permissions.as_ref()), Level::All(v, _) if !v.eq_ignore_ascii_case("read-all") && !v.eq_ignore_ascii_case("none"))
+                {
                     *score = 0.0;
                 }
             }
             Level::All(v, line) => {
                 if !v.eq_ignore_ascii_case("read-all") && !v.eq_ignore_ascii_case("none") {
-                    r.findings.push(Finding::new("job-level-write-all", path, Some(line), Some(v.into())));
+                    r.findings.push(Finding::new(
+                        "job-level-write-all",
+                        path,
+                        Some(line),
+                        Some(v.into()),
+                    ));
                     if top_write {
                         *score = 0.0;
                     } else if top_undeclared {
@@ -163,11 +201,21 @@ fn evaluate(path: &str, text: &str, score: &mut f64, r: &mut CheckResult) {
             }
             Level::Scopes(scopes) => {
                 for (k, v, line) in scopes {
-                    if !v.eq_ignore_ascii_case("write") || !OF_INTEREST.contains(&k) || ignore.contains(&k) {
+                    if !v.eq_ignore_ascii_case("write")
+                        || !OF_INTEREST.contains(&k)
+                        || ignore.contains(&k)
+                    {
                         continue;
                     }
-                    r.details.push(format!("Warn: jobLevel '{k}' permission set to 'write': {path}:{line}"));
-                    r.findings.push(Finding::new("job-level-write", path, Some(line), Some(format!("{k}: write"))));
+                    r.details.push(format!(
+                        "Warn: jobLevel '{k}' permission set to 'write': {path}:{line}"
+                    ));
+                    r.findings.push(Finding::new(
+                        "job-level-write",
+                        path,
+                        Some(line),
+                        Some(format!("{k}: write")),
+                    ));
                     if top_write {
                         *score = 0.0;
                     } else if top_undeclared {

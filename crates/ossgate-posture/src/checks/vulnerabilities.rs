@@ -32,7 +32,10 @@ pub fn check(root: &Path, src: Option<&dyn VulnSource>) -> CheckResult {
                 },
             );
             for h in &hits {
-                r.details.push(format!("Warn: Project is vulnerable to: {} ({})", h.id, h.package));
+                r.details.push(format!(
+                    "Warn: Project is vulnerable to: {} ({})",
+                    h.id, h.package
+                ));
                 r.findings.push(Finding::new(
                     "vulnerability",
                     &h.file,

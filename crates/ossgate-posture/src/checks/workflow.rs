@@ -175,7 +175,11 @@ pub fn step_shell(wf: &Workflow, job: &Job, step: &Step) -> Option<String> {
         &job.runs_on
     };
     if oses.is_empty() {
-        return if from_matrix { None } else { Some("bash".into()) };
+        return if from_matrix {
+            None
+        } else {
+            Some("bash".into())
+        };
     }
     if oses
         .iter()
