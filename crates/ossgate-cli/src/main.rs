@@ -13,6 +13,7 @@ macro_rules! outln {
 
 mod db;
 mod inventory;
+mod posture;
 mod progress;
 mod report;
 mod sbom;
@@ -72,6 +73,8 @@ enum Command {
     /// Record, review, import and export VEX triage decisions (OpenVEX, CycloneDX, CSAF).
     #[command(subcommand)]
     Vex(vex::VexCommand),
+    /// Assess the security posture and health of git checkouts (Scorecard checks, offline).
+    Posture(posture::PostureArgs),
 }
 
 /// Settings every command shares.
@@ -137,6 +140,7 @@ fn main() -> ExitCode {
         Command::Db(cmd) => db::run(&ctx, cmd),
         Command::Version(cmd) => version::run(&ctx, cmd),
         Command::Vex(cmd) => vex::run(&ctx, cmd),
+        Command::Posture(args) => posture::run(&ctx, args),
     };
     match result {
         Ok(code) => code,
